@@ -1,0 +1,24 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: serve test token bench lint
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Huitong needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+serve: $(INSTALLED)
+	$(BIN)/python -m cli serve
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+token: $(INSTALLED)
+	$(BIN)/python -m cli token --dept $(or $(DEPT),civil-affairs) $(if $(ROLES),--roles $(ROLES))
+
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks.federation

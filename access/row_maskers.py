@@ -1,0 +1,37 @@
+"""One row masker per object type, built from a decision map and the consumer's token domain."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+
+from access.decisions import DecisionMap
+from masking import MaskContext, build_row_masker
+from resolvers.rows import RowMasker
+
+
+def token_domain(department: str, purpose: str) -> str:
+    return f"{department}/{purpose}"
+
+
+class RowMaskerCache:
+    def __init__(self, type_names: tuple[str, ...], token_key: bytes, capacity: int = 512) -> None:
+        self._type_names = type_names
+        self._token_key = token_key
+        self._capacity = capacity
+        self._cache: OrderedDict[tuple, dict[str, RowMasker | None]] = OrderedDict()
+
+    def get(self, decisions: DecisionMap, today: date) -> dict[str, RowMasker | None]:
+        key = (decisions.policy_version, decisions.department, decisions.roles, decisions.purpose, today)
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        context = MaskContext(self._token_key, token_domain(decisions.department, decisions.purpose), today)
+        maskers: dict[str, RowMasker | None] = {}
+        for type_name in self._type_names:
+            masked, denied = decisions.masked(type_name), decisions.denied(type_name)
+            maskers[type_name] = build_row_masker(masked, denied, context) if masked or denied else None
+        self._cache[key] = maskers
+        if len(self._cache) > self._capacity:
+            self._cache.popitem(last=False)
+        return maskers

@@ -1,0 +1,4 @@
+from catalog.loader import CatalogError, load_catalog
+from catalog.model import Catalog, CatalogField, CatalogRelation, Resource, ShareClass
+
+__all__ = ["Catalog", "CatalogError", "CatalogField", "CatalogRelation", "Resource", "ShareClass", "load_catalog"]

@@ -1,0 +1,30 @@
+"""What every department connector offers, and how it fails."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+Row = dict[str, Any]
+
+
+class SourceUnavailable(Exception):
+    """A department could not answer in time; `department` names it for the caller."""
+
+    def __init__(self, department: str, reason: str) -> None:
+        super().__init__(f"{department}: {reason}")
+        self.department = department
+        self.reason = reason
+
+
+class Connector(Protocol):
+    department: str
+
+    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+        """Rows (keyed by GraphQL field names) whose field `by` is one of `keys`, in one round trip."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise SourceUnavailable unless the department answers."""
+        ...
+
+    async def close(self) -> None: ...

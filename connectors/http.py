@@ -1,0 +1,63 @@
+"""A department reached over its HTTP JSON batch API (the electronic-licence registry)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import httpx
+import orjson
+
+from catalog import Resource
+from connectors.base import Row, SourceUnavailable
+
+log = logging.getLogger(__name__)
+
+QUERY_PATH = "/v1/licences/query"
+HEALTH_PATH = "/healthz"
+
+
+class HttpBatchConnector:
+    """POSTs {"by": field, "keys": [...]} once per batch; the service answers {"items": [row, ...]}."""
+
+    def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
+                 client: httpx.AsyncClient | None = None) -> None:
+        self.department = department
+        self._timeout = timeout
+        self._client = client or httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, limits=httpx.Limits(max_connections=20)
+        )
+        self._field_by_column = {f.column: f.name for f in resource.fields.values()}
+
+    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+        body = orjson.dumps({"by": by, "keys": list(keys)})
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._client.post(
+                    QUERY_PATH, content=body, headers={"content-type": "application/json"}
+                )
+        except TimeoutError:
+            raise SourceUnavailable(self.department, "timed out") from None
+        except httpx.HTTPError as exc:
+            log.warning("department %s failed: %r", self.department, exc)
+            raise SourceUnavailable(self.department, "unreachable") from None
+        if response.status_code != 200:
+            log.warning("department %s answered %s: %s", self.department, response.status_code, response.text[:200])
+            raise SourceUnavailable(self.department, f"answered HTTP {response.status_code}")
+        columns = self._field_by_column
+        return [
+            {columns[column]: value for column, value in item.items() if column in columns}
+            for item in orjson.loads(response.content)["items"]
+        ]
+
+    async def ping(self) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._client.get(HEALTH_PATH)
+        except (TimeoutError, httpx.HTTPError):
+            raise SourceUnavailable(self.department, "unreachable") from None
+        if response.status_code != 200:
+            raise SourceUnavailable(self.department, f"answered HTTP {response.status_code}")
+
+    async def close(self) -> None:
+        await self._client.aclose()

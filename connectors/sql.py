@@ -1,0 +1,98 @@
+"""A department reached through SQLAlchemy (PostgreSQL, MariaDB/MySQL, SQLite): one SELECT ... IN per batch."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, column, select, table, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from catalog import Resource
+from connectors.base import Row, SourceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _iso_date(value: date | str | None) -> str | None:
+    """Typed drivers give dates; SQLite, read without column types, gives the ISO text it stores."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _to_float(value: Decimal | float | str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _converter(field_type: str, value_format: str | None) -> Callable[[Any], Any] | None:
+    if value_format == "date":
+        return _iso_date
+    if field_type == "Float":
+        return _to_float
+    return None
+
+
+class SqlConnector:
+    def __init__(self, resource: Resource, engine: AsyncEngine, department: str, timeout: float) -> None:
+        self.department = department
+        self.engine = engine
+        self._timeout = timeout
+        fields = list(resource.fields.values())
+        source = table(resource.table or "", *(column(f.column) for f in fields))
+        self._names = [f.name for f in fields]
+        self._columns = {f.name: source.c[f.column] for f in fields}
+        self._selects: dict[str, Any] = {}
+        self._base = select(*(self._columns[name] for name in self._names))
+        self._converters = [
+            (f.name, conv) for f in fields if (conv := _converter(f.type, f.format)) is not None
+        ]
+
+    @classmethod
+    def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int = 10) -> SqlConnector:
+        options: dict[str, Any] = {"pool_pre_ping": False}
+        if not url.startswith("sqlite"):
+            options.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+        return cls(resource, create_async_engine(url, **options), department, timeout)
+
+    def _select_by(self, by: str) -> Any:
+        statement = self._selects.get(by)
+        if statement is None:
+            statement = self._base.where(self._columns[by].in_(bindparam("keys", expanding=True)))
+            self._selects[by] = statement
+        return statement
+
+    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+        statement = self._select_by(by)
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self.engine.connect() as connection:
+                    result = await connection.execute(statement, {"keys": list(keys)})
+                    raw_rows = result.all()
+        except TimeoutError:
+            raise SourceUnavailable(self.department, "timed out") from None
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("department %s failed: %r", self.department, exc)
+            raise SourceUnavailable(self.department, "unreachable") from None
+        names = self._names
+        rows = [dict(zip(names, raw)) for raw in raw_rows]
+        for name, convert in self._converters:
+            for row in rows:
+                row[name] = convert(row[name])
+        return rows
+
+    async def ping(self) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except TimeoutError:
+            raise SourceUnavailable(self.department, "timed out") from None
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("department %s failed its health check: %r", self.department, exc)
+            raise SourceUnavailable(self.department, "unreachable") from None
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Population registry (人口基础信息库)."""

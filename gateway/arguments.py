@@ -1,0 +1,69 @@
+"""Key arguments checked before any department is asked: check digits, lengths, list sizes."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSchema
+from graphql.execution.values import get_argument_values
+
+from access.selection import SelectedField
+from gateway.errors import ErrorCode, error
+from identifiers import InvalidIdentifier, normalize_citizen_id, normalize_licence_id, normalize_uscc
+
+Normalizer = Callable[[str], str]
+
+KEY_ARGUMENTS: Mapping[tuple[str, str], Normalizer] = {
+    ("person", "idNumber"): normalize_citizen_id,
+    ("persons", "idNumbers"): normalize_citizen_id,
+    ("legalEntity", "uscc"): normalize_uscc,
+    ("legalEntities", "usccs"): normalize_uscc,
+    ("licence", "licenceId"): normalize_licence_id,
+}
+
+
+def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], variables: Mapping[str, Any],
+                        max_keys: int) -> list[dict]:
+    """One BAD_USER_INPUT error per bad argument value; empty when every key is well formed."""
+    query_type = schema.query_type
+    problems: list[dict] = []
+    for field in roots:
+        field_def = query_type.fields[field.name]
+        try:
+            arguments = get_argument_values(field_def, field.node, variables)
+        except GraphQLError as exc:
+            problems.append(error(exc.message, ErrorCode.BAD_USER_INPUT, list(field.path)))
+            continue
+        for argument, value in arguments.items():
+            normalize = KEY_ARGUMENTS.get((field.name, argument))
+            if normalize is not None:
+                problems.extend(_check(field, argument, value, normalize, max_keys))
+    return problems
+
+
+def _check(field: SelectedField, argument: str, value: Any, normalize: Normalizer, max_keys: int) -> list[dict]:
+    path = list(field.path)
+    if isinstance(value, list):
+        if len(value) > max_keys:
+            return [error(f"argument '{argument}' has {len(value)} keys; at most {max_keys} are allowed",
+                          ErrorCode.BAD_USER_INPUT, path, argument=argument, reason="too many keys")]
+        problems = []
+        for index, item in enumerate(value):
+            reason = _problem(normalize, item)
+            if reason is not None:
+                problems.append(error(f"argument '{argument}'[{index}] {item!r}: {reason}", ErrorCode.BAD_USER_INPUT,
+                                      path, argument=argument, index=index, reason=reason))
+        return problems
+    reason = _problem(normalize, value)
+    if reason is None:
+        return []
+    return [error(f"argument '{argument}' {value!r}: {reason}", ErrorCode.BAD_USER_INPUT, path,
+                  argument=argument, reason=reason)]
+
+
+def _problem(normalize: Normalizer, value: str) -> str | None:
+    try:
+        normalize(value)
+    except InvalidIdentifier as exc:
+        return exc.reason
+    return None

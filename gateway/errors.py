@@ -1,0 +1,40 @@
+"""The error codes a caller can see (README "Error codes"), and how errors are shaped."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class ErrorCode(str, Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    PURPOSE_REQUIRED = "PURPOSE_REQUIRED"
+    UNKNOWN_PURPOSE = "UNKNOWN_PURPOSE"
+    BAD_PURPOSE_REF = "BAD_PURPOSE_REF"
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    FORBIDDEN_FIELD = "FORBIDDEN_FIELD"
+    SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def error(message: str, code: ErrorCode, path: list[str | int] | None = None, **extensions: Any) -> dict[str, Any]:
+    shaped: dict[str, Any] = {"message": message}
+    if path is not None:
+        shaped["path"] = path
+    shaped["extensions"] = {"code": code.value, **extensions}
+    return shaped
+
+
+class RequestRefused(Exception):
+    """Ends a request before execution with an HTTP status and GraphQL-shaped errors."""
+
+    def __init__(self, status: int, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["message"])
+        self.status = status
+        self.errors = errors
+
+    @classmethod
+    def one(cls, status: int, message: str, code: ErrorCode, **extensions: Any) -> RequestRefused:
+        return cls(status, [error(message, code, **extensions)])

@@ -1,0 +1,65 @@
+"""Who is calling: a signed JWT (HS256 with a shared secret, or RS256/ES256 with a public key)."""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import jwt
+
+ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
+REQUIRED_CLAIMS = ["exp", "sub", "dept"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    system: str
+    department: str
+    roles: tuple[str, ...]
+
+
+class Unauthenticated(Exception):
+    """The request carries no valid identity; the message is safe to show the caller."""
+
+
+class TokenVerifier:
+    def __init__(self, key: str | bytes, algorithms: list[str]) -> None:
+        self._key = key
+        self._algorithms = algorithms
+
+    @classmethod
+    def with_secret(cls, secret: str) -> TokenVerifier:
+        return cls(secret, ["HS256"])
+
+    @classmethod
+    def with_public_key(cls, pem: bytes) -> TokenVerifier:
+        return cls(pem, ASYMMETRIC_ALGORITHMS)
+
+    def verify(self, authorization: str | None, departments: Collection[str]) -> Caller:
+        if not authorization:
+            raise Unauthenticated("missing Authorization header; send 'Authorization: Bearer <token>'")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+        try:
+            claims = jwt.decode(token.strip(), self._key, algorithms=self._algorithms,
+                                options={"require": REQUIRED_CLAIMS})
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the token has expired") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise Unauthenticated(f"the token lacks the {exc.claim!r} claim") from None
+        except jwt.InvalidSignatureError:
+            raise Unauthenticated("the token's signature does not verify") from None
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("the token is malformed or uses an algorithm not accepted here") from None
+        return _caller_from(claims, departments)
+
+
+def _caller_from(claims: dict, departments: Collection[str]) -> Caller:
+    system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
+    if not isinstance(system, str) or not system:
+        raise Unauthenticated("the token's 'sub' claim must name the calling system")
+    if department not in departments:
+        raise Unauthenticated(f"the token's department {department!r} is not a known department")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise Unauthenticated("the token's 'roles' claim must be a list of strings")
+    return Caller(system=system, department=department, roles=tuple(sorted(set(roles))))

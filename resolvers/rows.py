@@ -1,0 +1,31 @@
+"""Rows as they enter from a connector: tagged with their type, join keys kept raw, then masked once."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from connectors.base import Row
+
+TYPE_KEY = "_type"
+RowMasker = Callable[[Row], None]
+
+
+def raw_key(field: str) -> str:
+    """Where a row keeps the unmasked value of a join key; never a GraphQL field name."""
+    return "@" + field
+
+
+class RowIntake:
+    def __init__(self, type_name: str, join_fields: Sequence[str], mask: RowMasker | None) -> None:
+        self._type_name = type_name
+        self._copies = [(field, raw_key(field)) for field in join_fields]
+        self._mask = mask
+
+    def __call__(self, rows: list[Row]) -> list[Row]:
+        type_name, copies, mask = self._type_name, self._copies, self._mask
+        for row in rows:
+            row[TYPE_KEY] = type_name
+            for field, hidden in copies:
+                row[hidden] = row[field]
+            if mask is not None:
+                mask(row)
+        return rows

@@ -1,0 +1,72 @@
+"""The object types, built from the catalog: data fields from its entries, joins from resolvers.joins."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Optional, Union
+
+import strawberry
+
+from catalog import Catalog, CatalogField, Resource
+from resolvers import joins
+from resolvers.rows import TYPE_KEY
+
+PYTHON_TYPES: dict[str, type] = {"String": str, "Int": int, "Float": float, "Boolean": bool}
+
+# (resource, relation) -> (resolver, how the GraphQL type wraps the target)
+JOINS: dict[tuple[str, str], tuple[Callable[..., Any], str]] = {
+    ("Person", "licences"): (joins.person_licences, "list"),
+    ("Person", "representedEntities"): (joins.person_represented_entities, "list"),
+    ("LegalEntity", "legalRepresentative"): (joins.entity_legal_representative, "one"),
+    ("LegalEntity", "licences"): (joins.entity_licences, "list"),
+    ("Licence", "holder"): (joins.licence_holder, "one"),
+}
+
+
+class SchemaMismatch(Exception):
+    """The catalog and the joins implemented here disagree."""
+
+
+def _field_description(entry: CatalogField) -> str:
+    text = f"{entry.item}. {entry.description} Share class {entry.share.value}"
+    if entry.mask:
+        text += f"; default mask {entry.mask}"
+    return text + "."
+
+
+def _is_type_of(type_name: str) -> classmethod:
+    def is_type_of(cls: type, obj: Any, info: Any) -> bool:
+        return isinstance(obj, dict) and obj.get(TYPE_KEY) == type_name
+
+    return classmethod(is_type_of)
+
+
+def _bare_class(resource: Resource) -> type:
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations, "is_type_of": _is_type_of(resource.name)}
+    for entry in resource.fields.values():
+        python_type = PYTHON_TYPES[entry.type]
+        annotations[entry.name] = Optional[python_type] if entry.nullable else python_type
+        namespace[entry.name] = strawberry.field(description=_field_description(entry))
+    return type(resource.name, (), namespace)
+
+
+def build_types(catalog: Catalog) -> dict[str, Any]:
+    """The GraphQL object types by name, plus the Holder union."""
+    classes = {name: _bare_class(resource) for name, resource in catalog.resources.items()}
+    targets: dict[str, Any] = dict(classes)
+    targets["Holder"] = Annotated[Union[classes["Person"], classes["LegalEntity"]], strawberry.union("Holder")]
+    declared = {(r.resource, r.name) for res in catalog.resources.values() for r in res.relations.values()}
+    if declared != set(JOINS):
+        raise SchemaMismatch(f"catalog relations {sorted(declared)} do not match the joins {sorted(JOINS)}")
+    for resource in catalog.resources.values():
+        cls = classes[resource.name]
+        for relation in resource.relations.values():
+            resolver, shape = JOINS[(resource.name, relation.name)]
+            target = targets[relation.target]
+            graphql_type = Optional[list[target]] if shape == "list" else Optional[target]
+            cls.__annotations__[relation.name] = graphql_type
+            setattr(cls, relation.name, strawberry.field(resolver=resolver, graphql_type=graphql_type,
+                                                         description=relation.description))
+    for resource in catalog.resources.values():
+        strawberry.type(classes[resource.name], description=f"{resource.title}. {resource.description}")
+    return targets

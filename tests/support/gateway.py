@@ -1,0 +1,108 @@
+"""A Huitong gateway under test, with its departments, counters and a client that signs its calls."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+
+from departments.licence.service import create_app as create_licence_app
+from identity.minting import mint_token
+from server import create_app
+from settings import Settings
+from tests.support.asgi_server import ThreadedServer
+
+JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
+TOKEN_KEY = "test-token-key"
+
+
+@dataclass
+class Stores:
+    population_url: str
+    entity_url: str
+    licence_store_url: str
+
+
+@dataclass
+class Gateway:
+    url: str
+    app: Any
+    licence_app: Any
+    servers: list[ThreadedServer]
+    statements: Counter = field(default_factory=Counter)
+
+    @property
+    def runtime(self) -> Any:
+        return self.app.state.runtime
+
+    def licence_requests(self) -> int:
+        return self.licence_app.state.query_requests
+
+    def reset_counts(self) -> None:
+        self.statements.clear()
+        self.licence_app.state.query_requests = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"population": self.statements["population"], "entity": self.statements["entity"],
+                "licence": self.licence_requests()}
+
+    def post(self, query: str, variables: dict | None = None, *, dept: str = "civil-affairs",
+             purpose: str | None = "social-assistance-review", roles: list[str] | None = None,
+             headers: dict[str, str] | None = None, token: str | None = None, timeout: float = 30) -> httpx.Response:
+        sent = {"content-type": "application/json"}
+        if token is None:
+            token = mint_token(JWT_SECRET, "test-system", dept, roles or [])
+        if token:
+            sent["authorization"] = f"Bearer {token}"
+        if purpose:
+            sent["x-purpose"] = purpose
+        sent.update(headers or {})
+        return httpx.post(self.url + "/graphql", json={"query": query, "variables": variables or {}},
+                          headers=sent, timeout=timeout)
+
+    def stop(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+
+def start_licence_service(store_url: str) -> tuple[Any, ThreadedServer]:
+    app = create_licence_app(store_url)
+    return app, ThreadedServer(app).start()
+
+
+def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tuple[Any, ThreadedServer] | None = None,
+                  **overrides: Any) -> Gateway:
+    licence_app, licence_server = licence or start_licence_service(stores.licence_store_url)
+    settings = Settings(
+        population_url=stores.population_url,
+        entity_url=stores.entity_url,
+        licence_url=licence_url or licence_server.url,
+        jwt_secret=JWT_SECRET,
+        token_key=TOKEN_KEY,
+        **overrides,
+    )
+    app = create_app(settings)
+    gateway_server = ThreadedServer(app).start()
+    gateway = Gateway(gateway_server.url, app, licence_app, [licence_server, gateway_server])
+    for name in ("population", "entity"):
+        engine = app.state.runtime.connectors[name].engine
+
+        def count(*_: Any, source: str = name) -> None:
+            gateway.statements[source] += 1
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+    return gateway
+
+
+def load_stores(dataset: Any, stores: Stores) -> None:
+    from departments.loading import load_department
+
+    async def load() -> None:
+        await load_department(stores.population_url, "population", dataset.persons)
+        await load_department(stores.entity_url, "entity", dataset.entities)
+        await load_department(stores.licence_store_url, "licence", dataset.licences)
+
+    asyncio.run(load())
