@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -69,7 +68,8 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     if settings.dev_mode and settings.jwt_public_key is None:
         token = mint_token(jwt_secret(settings), "graphiql-dev", "civil-affairs", ttl_seconds=8 * 3600)
         headers = orjson.dumps({"Authorization": f"Bearer {token}", "X-Purpose": "social-assistance-review"})
-        typer.echo(f"JWT secret: {settings.jwt_secret and 'from HUITONG_JWT_SECRET' or settings.state_dir / 'jwt-secret'}")
+        source = "HUITONG_JWT_SECRET" if settings.jwt_secret else settings.state_dir / "jwt-secret"
+        typer.echo(f"JWT secret: {source} (mint tokens with 'make token DEPT=<department>')")
         typer.echo(f"GraphiQL (as civil-affairs, social-assistance-review): "
                    f"http://{host}:{port}/graphql?headers={quote(headers.decode())}")
     try:

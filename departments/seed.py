@@ -29,7 +29,10 @@ def main(
     console = Console()
     started = time.perf_counter()
     with console.status("Generating synthetic data…"):
-        dataset = generate_dataset(persons, entities, licences, seed)
+        try:
+            dataset = generate_dataset(persons, entities, licences, seed)
+        except ValueError as error:  # sizes that cannot be made coherent, e.g. fewer licences than entities
+            raise typer.BadParameter(str(error)) from None
     console.print(f"Generated {persons} persons, {entities} entities, {licences} licences "
                   f"in {time.perf_counter() - started:.1f} s")
     targets = {"population": population_url, "entity": entity_url, "licence": licence_url}

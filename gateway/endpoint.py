@@ -24,6 +24,7 @@ from gateway.http_request import GraphQLRequest, read_graphql_request
 from gateway.results import denied_field_errors, shape_execution_errors
 from gateway.runtime import Runtime
 from resolvers.loaders import Loaders
+from resolvers.prefetch import relations_by_level
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class GraphQLEndpoint:
             denied_relations = decisions.denied_relations
 
         context = RequestContext(request_id, Loaders(runtime.connectors, maskers, settings.max_list_keys),
-                                 denied_relations)
+                                 relations_by_level(selected), denied_relations)
         result = execute(schema, document, context_value=context, variable_values=gql.variables,
                          operation_name=gql.operation_name)
         if inspect.isawaitable(result):

@@ -1,25 +1,18 @@
-"""The object types, built from the catalog: data fields from its entries, joins from resolvers.joins."""
+"""The object types, built from the catalog: data fields from its entries, relations as prefetched lists."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Optional, Union
 
 import strawberry
 
 from catalog import Catalog, CatalogField, Resource
-from resolvers import joins
+from resolvers.prefetch import FETCHERS
 from resolvers.rows import TYPE_KEY
 
 PYTHON_TYPES: dict[str, type] = {"String": str, "Int": int, "Float": float, "Boolean": bool}
 
-# (resource, relation) -> (resolver, how the GraphQL type wraps the target)
-JOINS: dict[tuple[str, str], tuple[Callable[..., Any], str]] = {
-    ("Person", "licences"): (joins.person_licences, "list"),
-    ("Person", "representedEntities"): (joins.person_represented_entities, "list"),
-    ("LegalEntity", "legalRepresentative"): (joins.entity_legal_representative, "one"),
-    ("LegalEntity", "licences"): (joins.entity_licences, "list"),
-    ("Licence", "holder"): (joins.licence_holder, "one"),
-}
+# Relations holding a list of their target; the others hold one (or null).
+LIST_RELATIONS = frozenset({"Person.licences", "Person.representedEntities", "LegalEntity.licences"})
 
 
 class SchemaMismatch(Exception):
@@ -55,18 +48,16 @@ def build_types(catalog: Catalog) -> dict[str, Any]:
     classes = {name: _bare_class(resource) for name, resource in catalog.resources.items()}
     targets: dict[str, Any] = dict(classes)
     targets["Holder"] = Annotated[Union[classes["Person"], classes["LegalEntity"]], strawberry.union("Holder")]
-    declared = {(r.resource, r.name) for res in catalog.resources.values() for r in res.relations.values()}
-    if declared != set(JOINS):
-        raise SchemaMismatch(f"catalog relations {sorted(declared)} do not match the joins {sorted(JOINS)}")
+    declared = {r.qualified_name for res in catalog.resources.values() for r in res.relations.values()}
+    if declared != set(FETCHERS):
+        raise SchemaMismatch(f"catalog relations {sorted(declared)} do not match the fetchers {sorted(FETCHERS)}")
     for resource in catalog.resources.values():
         cls = classes[resource.name]
         for relation in resource.relations.values():
-            resolver, shape = JOINS[(resource.name, relation.name)]
             target = targets[relation.target]
-            graphql_type = Optional[list[target]] if shape == "list" else Optional[target]
+            graphql_type = Optional[list[target]] if relation.qualified_name in LIST_RELATIONS else Optional[target]
             cls.__annotations__[relation.name] = graphql_type
-            setattr(cls, relation.name, strawberry.field(resolver=resolver, graphql_type=graphql_type,
-                                                         description=relation.description))
+            setattr(cls, relation.name, strawberry.field(description=relation.description))
     for resource in catalog.resources.values():
         strawberry.type(classes[resource.name], description=f"{resource.title}. {resource.description}")
     return targets

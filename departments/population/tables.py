@@ -22,6 +22,7 @@ rk_jbxx = Table(
     Column("lxdh", String(20), comment="联系电话"),
     Column("ryztdm", String(1), comment="人员状态代码"),
     Column("swrq", Date, nullable=True, comment="死亡日期"),
+    Column("zjxydm", String(2), nullable=True, comment="宗教信仰代码 (不予共享)"),
     comment="人口基本信息",
     mysql_charset="utf8mb4",
 )

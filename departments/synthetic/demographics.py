@@ -77,6 +77,13 @@ def education(rng: random.Random, age: int, birth_year: int) -> str:
     return "20" if code == "10" and age < _GRADUATE_MIN_AGE else code
 
 
+def religion(rng: random.Random) -> str | None:
+    """Recorded for a minority only; the item is NOT_SHARED and exists to show that class."""
+    if rng.random() >= 0.12:
+        return None
+    return rng.choices(("10", "20", "30", "40", "50", "90"), weights=(0.45, 0.15, 0.15, 0.05, 0.15, 0.05))[0]
+
+
 def marital_status(rng: random.Random, age: int, gender_code: str) -> str:
     if age < _LEGAL_MARRIAGE_AGE[gender_code]:
         return "10"

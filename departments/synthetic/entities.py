@@ -68,7 +68,7 @@ class EntityKind:
     earliest: datetime.date  # when the legal form became available
     industries: tuple[str, ...]
     name_format: str  # fields: place, trade, word
-    capital_options: tuple[int, ...]  # 万元; empty when the form has no registered capital
+    capital_options: tuple[int, ...]  # 万元
     currencies: tuple[str, ...]
     capital_share: float = 1.0  # share of entities of this kind that declare capital
 
@@ -83,7 +83,8 @@ KINDS = (
                "{place}{trade}{word}有限公司", (10, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000), ("CNY",)),
     EntityKind("1151", "1", 0.12, datetime.date(2006, 1, 1), _COMPANY_INDUSTRIES,
                "{place}{trade}{word}有限公司", (10, 20, 30, 50, 100, 200, 500), ("CNY",)),
-    EntityKind("1220", "1", 0.03, datetime.date(1994, 7, 1), ("C1431", "C3311", "E4710", "E4813", "I6513", "I6531", "K7010"),
+    EntityKind("1220", "1", 0.03, datetime.date(1994, 7, 1),
+               ("C1431", "C3311", "E4710", "E4813", "I6513", "I6531", "K7010"),
                "{place}{trade}{word}股份有限公司", (1000, 2000, 3000, 5000, 10000, 20000), ("CNY",)),
     EntityKind("5110", "1", 0.015, datetime.date(1990, 1, 1), ("C1431", "C3311", "H6210", "I6513", "I6531", "K7010"),
                "{place}{trade}{word}有限公司", (100, 200, 500, 1000, 3000), ("USD", "EUR", "CNY")),
@@ -101,7 +102,8 @@ KINDS = (
                "{place}{trade}{word}", (1, 2, 3, 5, 10), ("CNY",), capital_share=0.15),
 )
 _KIND = WeightedChoice({kind: kind.share for kind in KINDS})
-_SHOP_KINDS = ("4540", "9600")
+_SHOP_KINDS = ("4540", "9600")  # named with a shop word rather than an industry word
+_COUNTY_NAMED_KINDS = ("4540", "9100", "9600")  # named after the county rather than the city
 
 
 def generate_entities(
@@ -143,7 +145,7 @@ def _entity(
     capital, currency = _capital(rng, kind)
     return {
         "tyshxydm": _unique_uscc(rng, kind, county, established, codes),
-        "mc": _name(rng, faker, kind, county, industry_code),
+        "mc": _name(faker, kind, county, industry_code),
         "ztlx": kind.type_code,
         "fddbr": representative["xm"],
         "fddbrzjhm": representative["gmsfhm"],
@@ -187,13 +189,12 @@ def _unique_uscc(
             return code
 
 
-def _name(rng: random.Random, faker: Faker, kind: EntityKind, county: County, industry_code: str) -> str:
+def _name(faker: Faker, kind: EntityKind, county: County, industry_code: str) -> str:
     industry = INDUSTRY_PROFILES[industry_code]
-    shop = kind.type_code in _SHOP_KINDS
     return kind.name_format.format(
-        place=county.name if shop or kind.type_code == "9100" else (county.prefecture or county.province),
+        place=county.name if kind.type_code in _COUNTY_NAMED_KINDS else (county.prefecture or county.province),
         trade=_trade_name(faker),
-        word=industry.shop_word if shop else industry.company_word,
+        word=industry.shop_word if kind.type_code in _SHOP_KINDS else industry.company_word,
     )
 
 

@@ -16,15 +16,15 @@ from departments.synthetic.dates import add_years, age_on, random_date
 from departments.synthetic.regions import PROVINCE_ABBREVIATIONS, County, county_by_code
 
 _TYPE_CODES = {name: code for code, name in LICENCE_TYPES.items()}
-DRIVING_LICENCE = _TYPE_CODES["机动车驾驶证"]
-RESIDENCE_PERMIT = _TYPE_CODES["居住证"]
-TEACHER_QUALIFICATION = _TYPE_CODES["教师资格证书"]
-PHYSICIAN_QUALIFICATION = _TYPE_CODES["医师资格证书"]
-DISABILITY_CARD = _TYPE_CODES["残疾人证"]
+_DRIVING_LICENCE = _TYPE_CODES["机动车驾驶证"]
+_RESIDENCE_PERMIT = _TYPE_CODES["居住证"]
+_TEACHER_QUALIFICATION = _TYPE_CODES["教师资格证书"]
+_PHYSICIAN_QUALIFICATION = _TYPE_CODES["医师资格证书"]
+_DISABILITY_CARD = _TYPE_CODES["残疾人证"]
 BUSINESS_LICENCE = _TYPE_CODES["营业执照"]
-FOOD_PERMIT = _TYPE_CODES["食品经营许可证"]
-ROAD_TRANSPORT_PERMIT = _TYPE_CODES["道路运输经营许可证"]
-CONSTRUCTION_QUALIFICATION = _TYPE_CODES["建筑业企业资质证书"]
+_FOOD_PERMIT = _TYPE_CODES["食品经营许可证"]
+_ROAD_TRANSPORT_PERMIT = _TYPE_CODES["道路运输经营许可证"]
+_CONSTRUCTION_QUALIFICATION = _TYPE_CODES["建筑业企业资质证书"]
 
 # 食品经营许可证 主体业态: 1 食品销售经营者, 2 餐饮服务经营者
 _FOOD_BUSINESS_BY_INDUSTRY = {"F5121": "1", "F5212": "1", "F5213": "1", "F5223": "1", "H6210": "2", "H6220": "2"}
@@ -115,7 +115,7 @@ def _driving_licence(rng: random.Random, person: _Person, authorities: Authoriti
     if first is None or rng.random() >= share:
         return None
     issuer = authorities.traffic_police(person.household)
-    return person.series(DRIVING_LICENCE, issuer, person.row["gmsfhm"], first, (6, 10, None))
+    return person.series(_DRIVING_LICENCE, issuer, person.row["gmsfhm"], first, (6, 10, None))
 
 
 def _residence_permit(rng: random.Random, person: _Person, authorities: Authorities) -> Series | None:
@@ -124,7 +124,7 @@ def _residence_permit(rng: random.Random, person: _Person, authorities: Authorit
         return None
     number = f"{person.residence.code}{first.year}{rng.randrange(10**6):06d}"
     issuer = authorities.public_security_branch(person.residence)
-    return person.series(RESIDENCE_PERMIT, issuer, number, first, itertools.repeat(1))
+    return person.series(_RESIDENCE_PERMIT, issuer, number, first, itertools.repeat(1))
 
 
 def _teacher_qualification(rng: random.Random, person: _Person, authorities: Authorities) -> Series | None:
@@ -134,7 +134,7 @@ def _teacher_qualification(rng: random.Random, person: _Person, authorities: Aut
     level = rng.choice("1234")  # 幼儿园 小学 初级中学 高级中学
     number = f"{first.year}{person.household.code[:4]}{level}{person.row['xbdm']}{rng.randrange(10**7):07d}"
     issuer = authorities.education_bureau(person.household)
-    return person.series(TEACHER_QUALIFICATION, issuer, number, first, (None,))
+    return person.series(_TEACHER_QUALIFICATION, issuer, number, first, (None,))
 
 
 def _physician_qualification(rng: random.Random, person: _Person, authorities: Authorities) -> Series | None:
@@ -144,7 +144,7 @@ def _physician_qualification(rng: random.Random, person: _Person, authorities: A
     category = rng.choice("1234")  # 临床 中医 口腔 公共卫生
     number = f"{first.year}1{category}{person.household.code}{rng.randrange(10**5):05d}"
     issuer = authorities.health_commission(person.household)
-    return person.series(PHYSICIAN_QUALIFICATION, issuer, number, first, (None,))
+    return person.series(_PHYSICIAN_QUALIFICATION, issuer, number, first, (None,))
 
 
 def _disability_card(rng: random.Random, person: _Person, authorities: Authorities) -> Series | None:
@@ -153,7 +153,7 @@ def _disability_card(rng: random.Random, person: _Person, authorities: Authoriti
         return None
     number = person.row["gmsfhm"] + rng.choice("1234567") + rng.choice("1234")  # 残疾类别 + 残疾等级
     issuer = authorities.disabled_persons_federation(person.household)
-    return person.series(DISABILITY_CARD, issuer, number, first, itertools.repeat(10))
+    return person.series(_DISABILITY_CARD, issuer, number, first, itertools.repeat(10))
 
 
 @dataclass(frozen=True)
@@ -162,12 +162,14 @@ class _Entity:
     county: County
     as_of: datetime.date
 
-    def first_issue(self, rng: random.Random, since: datetime.date, within_years: int | None = None) -> datetime.date:
-        """A first issue date from the later of `since` and establishment, optionally within some years of it."""
-        established = self.row["clrq"]
-        earliest = max(established, since)
-        latest = self.as_of if within_years is None else min(add_years(established, within_years), self.as_of)
-        return random_date(rng, earliest, max(earliest, latest))
+    def first_issue(
+        self, rng: random.Random, earliest: datetime.date, within_years: int | None = None
+    ) -> datetime.date:
+        """A first issue date from `earliest` on, optionally within some years of establishment."""
+        latest = self.as_of
+        if within_years is not None:
+            latest = min(add_years(self.row["clrq"], within_years), self.as_of)
+        return random_date(rng, earliest, latest)
 
     def permit(self, type_code: str, issuer: Authority, number: str, first: datetime.date, years: int) -> Series:
         return Series(
@@ -190,9 +192,9 @@ def _food_permit(rng: random.Random, entity: _Entity, authorities: Authorities) 
     business = _FOOD_BUSINESS_BY_INDUSTRY.get(entity.row["hydm"])
     if business is None or rng.random() >= 0.85 or entity.as_of < _FOOD_PERMITS_SINCE:
         return None
-    first = entity.first_issue(rng, _FOOD_PERMITS_SINCE)
+    first = entity.first_issue(rng, max(entity.row["clrq"], _FOOD_PERMITS_SINCE))
     number = f"JY{business}{entity.county.code}{rng.randrange(10**7):07d}"
-    return entity.permit(FOOD_PERMIT, authorities.market_regulator(entity.county), number, first, 5)
+    return entity.permit(_FOOD_PERMIT, authorities.market_regulator(entity.county), number, first, 5)
 
 
 def _road_transport_permit(rng: random.Random, entity: _Entity, authorities: Authorities) -> Series | None:
@@ -202,7 +204,7 @@ def _road_transport_permit(rng: random.Random, entity: _Entity, authorities: Aut
     county = entity.county
     place = (county.prefecture or county.name)[0]
     number = f"{PROVINCE_ABBREVIATIONS[county.code[:2]]}交运管许可{place}字{county.code}{rng.randrange(10**6):06d}号"
-    return entity.permit(ROAD_TRANSPORT_PERMIT, authorities.transport_bureau(county), number, first, 4)
+    return entity.permit(_ROAD_TRANSPORT_PERMIT, authorities.transport_bureau(county), number, first, 4)
 
 
 def _construction_qualification(rng: random.Random, entity: _Entity, authorities: Authorities) -> Series | None:
@@ -212,7 +214,7 @@ def _construction_qualification(rng: random.Random, entity: _Entity, authorities
     first = entity.first_issue(rng, row["clrq"], within_years=2)
     number = f"D{rng.choice('123')}{entity.county.code[:2]}{rng.randrange(10**6):06d}"  # 资质等级 + 省 + 顺序号
     issuer = authorities.housing_department(entity.county)
-    return entity.permit(CONSTRUCTION_QUALIFICATION, issuer, number, first, 5)
+    return entity.permit(_CONSTRUCTION_QUALIFICATION, issuer, number, first, 5)
 
 
 def _successive_terms(first: datetime.date, years: Iterable[int | None], last_day: datetime.date) -> tuple[Term, ...]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from departments.code_tables import LICENCE_TYPES
 from departments.synthetic.allocation import spread
 from departments.synthetic.authorities import Authorities
-from departments.synthetic.licence_series import Series, Term, entity_series, person_series
+from departments.synthetic.licence_series import BUSINESS_LICENCE, Series, Term, entity_series, person_series
 from departments.synthetic.people import Population
 from departments.synthetic.weighted import WeightedChoice
 from identifiers import make_licence_id
@@ -54,7 +54,7 @@ def _allocate(
 ) -> tuple[list[int], list[int]]:
     entity_capacity = [len(series.terms) for series in entities_series]
     person_capacity = [len(series.terms) for series in people_series]
-    business_licences = [1 if series.versioned else 0 for series in entities_series]
+    business_licences = [1 if series.type_code == BUSINESS_LICENCE else 0 for series in entities_series]
     entity_counts = spread(rng, entity_capacity, count - round(count * PERSON_SHARE), minimum=business_licences)
     person_counts = spread(rng, person_capacity, count - sum(entity_counts))
     shortfall = count - sum(entity_counts) - sum(person_counts)

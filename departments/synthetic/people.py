@@ -81,6 +81,7 @@ def _person(
         "lxdh": faker.phone_number(),
         "ryztdm": "9" if death_date else "0",
         "swrq": death_date,
+        "zjxydm": demographics.religion(rng),
     }
     return row, residence
 

@@ -40,7 +40,9 @@ def small_dataset() -> Dataset:
 
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[str]:
-    yield from _scratch_database(POSTGRES_ADMIN_URL, "CREATE DATABASE {name}", "DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _scratch_database(
+        POSTGRES_ADMIN_URL, "CREATE DATABASE {name}", "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ def test_lower_case_check_letter_is_normalised(gateway: Gateway, dataset) -> Non
 def test_entity_with_its_representative_and_licences(gateway: Gateway, dataset) -> None:
     entity = dataset.entities[0]
     representative = next(p for p in dataset.persons if p["gmsfhm"] == entity["fddbrzjhm"])
-    expected_licences = sorted(l["zzbs"] for l in dataset.licences if l["czztdm"] == entity["tyshxydm"])
+    expected_licences = sorted(lic["zzbs"] for lic in dataset.licences if lic["czztdm"] == entity["tyshxydm"])
     body = _as_public_security(gateway, """query($u: String!) { legalEntity(uscc: $u) {
         uscc name legalRepresentativeName registeredCapital establishedDate
         legalRepresentative { idNumber name } licences { licenceId holderCodeType } } }""",
@@ -58,13 +58,13 @@ def test_entity_with_its_representative_and_licences(gateway: Gateway, dataset) 
     assert found["legalRepresentative"] == {"idNumber": representative["gmsfhm"], "name": representative["xm"]}
     assert found["establishedDate"] == entity["clrq"].isoformat()
     assert found["registeredCapital"] == (None if entity["zczb"] is None else float(entity["zczb"]))
-    assert sorted(l["licenceId"] for l in found["licences"]) == expected_licences
-    assert {l["holderCodeType"] for l in found["licences"]} == {"001"}
+    assert sorted(lic["licenceId"] for lic in found["licences"]) == expected_licences
+    assert {lic["holderCodeType"] for lic in found["licences"]} == {"001"}
 
 
 def test_licence_holder_name_is_the_copy_and_holder_name_the_source(gateway: Gateway, dataset) -> None:
     names = {p["gmsfhm"]: p["xm"] for p in dataset.persons}
-    drifted = next(l for l in dataset.licences if l["czztdmlx"] == "111" and l["czzt"] != names[l["czztdm"]])
+    drifted = next(lic for lic in dataset.licences if lic["czztdmlx"] == "111" and lic["czzt"] != names[lic["czztdm"]])
     body = _as_public_security(gateway, """query($id: String!) { licence(licenceId: $id) {
         licenceId holderName holderCode holder { __typename ... on Person { name } } } }""",
                                {"id": drifted["zzbs"]}, dept="approval-bureau", purpose="licence-approval")
@@ -75,7 +75,7 @@ def test_licence_holder_name_is_the_copy_and_holder_name_the_source(gateway: Gat
 
 
 def test_entity_held_licence_resolves_to_a_legal_entity(gateway: Gateway, dataset) -> None:
-    held = next(l for l in dataset.licences if l["czztdmlx"] == "001")
+    held = next(lic for lic in dataset.licences if lic["czztdmlx"] == "001")
     body = _as_public_security(gateway, """query($id: String!) { licence(licenceId: $id) {
         holder { __typename ... on LegalEntity { uscc } } } }""", {"id": held["zzbs"]})
     assert body["data"]["licence"]["holder"] == {"__typename": "LegalEntity", "uscc": held["czztdm"]}
@@ -84,12 +84,12 @@ def test_entity_held_licence_resolves_to_a_legal_entity(gateway: Gateway, datase
 def test_person_licences_and_represented_entities(gateway: Gateway, dataset) -> None:
     representative_id = dataset.entities[5]["fddbrzjhm"]
     expected_entities = sorted(e["tyshxydm"] for e in dataset.entities if e["fddbrzjhm"] == representative_id)
-    expected_licences = sorted(l["zzbs"] for l in dataset.licences if l["czztdm"] == representative_id)
+    expected_licences = sorted(lic["zzbs"] for lic in dataset.licences if lic["czztdm"] == representative_id)
     body = _as_public_security(gateway, """query($id: String!) { person(idNumber: $id) {
         licences { licenceId } representedEntities { uscc } } }""", {"id": representative_id})
     person = body["data"]["person"]
     assert sorted(e["uscc"] for e in person["representedEntities"]) == expected_entities
-    assert sorted(l["licenceId"] for l in person["licences"]) == expected_licences
+    assert sorted(lic["licenceId"] for lic in person["licences"]) == expected_licences
 
 
 def test_schema_keeps_the_contract(gateway: Gateway) -> None:

@@ -26,7 +26,7 @@ def test_same_query_answers_differently_by_department_and_purpose(gateway: Gatew
     social = gateway.post(CASE_QUERY, {"ids": ids}, dept="civil-affairs", purpose="social-assistance-review").json()
     business = gateway.post(CASE_QUERY, {"ids": ids}, dept="market-regulation",
                             purpose="business-registration-approval").json()
-    for row, seen_social, seen_business in zip(people, social["data"]["persons"], business["data"]["persons"]):
+    for row, seen_social, seen_business in zip(people, social["data"]["persons"], business["data"]["persons"], strict=True):
         assert seen_social["maritalStatus"] == row["hyzkdm"]
         assert seen_social["phone"] == row["lxdh"][:3] + "****" + row["lxdh"][-4:]
         assert seen_social["idNumber"] == row["gmsfhm"]
@@ -90,7 +90,7 @@ def test_strict_mode_answers_when_nothing_is_denied(gateway: Gateway, dataset) -
 
 def test_holder_code_is_masked_by_its_holder_type(gateway: Gateway, dataset) -> None:
     query = "query($id: String!) { person(idNumber: $id) { licences { holderCode } } }"
-    holder = next(l["czztdm"] for l in dataset.licences if l["czztdmlx"] == "111")
+    holder = next(lic["czztdm"] for lic in dataset.licences if lic["czztdmlx"] == "111")
     social = gateway.post(query, {"id": holder}).json()["data"]["person"]["licences"][0]["holderCode"]
     assert social == holder[:6] + "*" * 8 + holder[-4:]
 

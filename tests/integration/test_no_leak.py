@@ -72,9 +72,9 @@ def test_no_raw_value_of_a_restricted_field_appears(gateway: Gateway, dataset) -
     representatives = {e["fddbrzjhm"] for e in dataset.entities}
     people = [p for p in dataset.persons if p["gmsfhm"] in representatives][:4] + dataset.persons[:4]
     ids = [p["gmsfhm"] for p in people]
-    licences = [l for l in dataset.licences if l["czztdm"] in set(ids)]
+    licences = [lic for lic in dataset.licences if lic["czztdm"] in set(ids)]
     entities = [e for e in dataset.entities if e["fddbrzjhm"] in set(ids)]
-    licences += [l for l in dataset.licences if l["czztdm"] in {e["tyshxydm"] for e in entities}]
+    licences += [lic for lic in dataset.licences if lic["czztdm"] in {e["tyshxydm"] for e in entities}]
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(department=st.sampled_from(DEPARTMENTS), purpose=st.sampled_from(PURPOSES), query=selections(gateway))

@@ -1,0 +1,1 @@
+"""Benchmarks of Huitong against real department servers; `python -m benchmarks.federation`."""

@@ -1,0 +1,167 @@
+"""The federation benchmark: python -m benchmarks.federation (or make bench).
+
+Real PostgreSQL and MariaDB, the licence service and the gateway in their own processes, the
+default synthetic dataset. Every phase is bounded in count and time; the databases, processes and
+temporary files go away at the end, whatever happens. The results go to benchmarks/results.md.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+
+from benchmarks.client import GraphQLClient
+from benchmarks.floor import measure_floor
+from benchmarks.latency import Latency, Sampling, measure
+from benchmarks.processes import gateway, licence_service
+from benchmarks.queries import PERSON, PERSONS, governed_headers
+from benchmarks.report import JOINED_P50_TARGET_MS, GovernanceOverhead, Results, Scenario, render
+from benchmarks.scenarios import person_lookups, persons_lookup
+from benchmarks.statements import count_statements
+from benchmarks.stores import fresh_stores, load_stores
+from benchmarks.throughput import measure_throughput
+from departments.synthetic import generate_dataset
+from tests.support.gateway import Stores
+
+COMMAND = "python -m benchmarks.federation"
+RESULTS = Path(__file__).parent / "results.md"
+SEED = 20261122
+PERSONS_SIZES = (1, 100, 1000)
+LOOKUP_IDS = 2000
+SMALL = Sampling(samples=200, warmup=20, budget_s=30)
+LARGE = Sampling(samples=40, warmup=5, budget_s=45)
+THROUGHPUT_CONCURRENCY = 32
+THROUGHPUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Gateways:
+    governed: GraphQLClient
+    ungoverned: GraphQLClient
+
+
+def _persons_name(size: int) -> str:
+    return f"persons(idNumbers) × {size:,}, joined"
+
+
+def _latencies(console: Console, gateways: Gateways, lookup_ids: list[str],
+               persons_ids: list[str]) -> dict[str, Latency]:
+    measured: dict[str, Latency] = {}
+    with console.status("person(idNumber)…"):
+        measured["person"] = measure({"on": person_lookups(gateways.governed, lookup_ids)}, SMALL)["on"]
+    _show(console, "person(idNumber)", measured["person"])
+    for size in PERSONS_SIZES:
+        name = _persons_name(size)
+        with console.status(f"{name}…"):
+            sampling = LARGE if size >= 1000 else SMALL
+            measured[name] = measure({"on": persons_lookup(gateways.governed, persons_ids[:size])}, sampling)["on"]
+        _show(console, name, measured[name])
+    return measured
+
+
+def _governance(console: Console, gateways: Gateways, lookup_ids: list[str],
+                persons_ids: list[str]) -> list[GovernanceOverhead]:
+    cases = [
+        ("single person", SMALL, person_lookups(gateways.governed, lookup_ids),
+         person_lookups(gateways.ungoverned, lookup_ids)),
+        (_persons_name(len(persons_ids)), LARGE, persons_lookup(gateways.governed, persons_ids),
+         persons_lookup(gateways.ungoverned, persons_ids)),
+    ]
+    overheads = []
+    for name, sampling, on, off in cases:
+        with console.status(f"governance on/off, {name}…"):
+            measured = measure({"on": on, "off": off}, sampling)
+        overheads.append(GovernanceOverhead(name, measured["on"], measured["off"]))
+        console.print(f"  governance {name}: on p50 {measured['on'].p50:.1f} ms, "
+                      f"off p50 {measured['off'].p50:.1f} ms, overhead {overheads[-1].overhead:+.1%}")
+    return overheads
+
+
+def _statements(stores: Stores, lookup_ids: list[str], persons_ids: list[str]) -> dict[str, dict[str, int]]:
+    requests = {"person": (PERSON, {"id": lookup_ids[0]})}
+    requests.update({_persons_name(size): (PERSONS, {"ids": persons_ids[:size]}) for size in PERSONS_SIZES})
+    return count_statements(stores, requests)
+
+
+def _show(console: Console, name: str, latency: Latency) -> None:
+    console.print(f"  {name}: p50 {latency.p50:.1f} ms, p95 {latency.p95:.1f} ms ({latency.count} samples)")
+
+
+def _run(console: Console, directory: Path, started: datetime, clock: float) -> Results:
+    with ExitStack() as stack:
+        with console.status("Creating the PostgreSQL and MariaDB databases…"):
+            stores = stack.enter_context(fresh_stores(directory))
+        with console.status("Generating the synthetic dataset (20,000 / 3,000 / 30,000)…"):
+            dataset = generate_dataset()
+        console.print(f"Generated {len(dataset.persons):,} persons, {len(dataset.entities):,} entities, "
+                      f"{len(dataset.licences):,} licences; loading:")
+        load_stores(dataset, stores, console)
+
+        rng = random.Random(SEED)
+        all_ids = [person["gmsfhm"] for person in dataset.persons]
+        lookup_ids = rng.sample(all_ids, LOOKUP_IDS)
+        persons_ids = rng.sample(all_ids, max(PERSONS_SIZES))
+        jwt_secret, token_key = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
+        headers = governed_headers(jwt_secret)
+
+        with console.status("Starting the licence service and the gateways…"):
+            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory))
+            urls = {governance: stack.enter_context(gateway(stores, licence_url, jwt_secret, token_key, directory,
+                                                            governance, directory))
+                    for governance in (True, False)}
+        gateways = Gateways(stack.enter_context(closing(GraphQLClient(urls[True], headers))),
+                            stack.enter_context(closing(GraphQLClient(urls[False], {}))))
+        console.print(f"Gateway {urls[True]} (governed), {urls[False]} (ungoverned); licence service {licence_url}")
+
+        latencies = _latencies(console, gateways, lookup_ids, persons_ids)
+        with console.status(f"Throughput: {THROUGHPUT_CONCURRENCY} concurrent for {THROUGHPUT_SECONDS:.0f} s…"):
+            throughput = measure_throughput(urls[True], headers, lookup_ids, THROUGHPUT_CONCURRENCY,
+                                            THROUGHPUT_SECONDS, SEED)
+        console.print(f"  throughput: {throughput.per_second:.0f} req/s, {throughput.errors} errors")
+        governance = _governance(console, gateways, lookup_ids, persons_ids)
+        with console.status("Counting statements per source (in-process gateway)…"):
+            statements = _statements(stores, lookup_ids, persons_ids)
+        with console.status("Floor of the 1,000 joined persons…"):
+            floor = measure_floor(stores, licence_url, persons_ids, LARGE)
+        _show(console, "floor", floor)
+
+    joined = _persons_name(max(PERSONS_SIZES))
+    scenarios = [Scenario("person(idNumber), 8 fields", latencies["person"], statements["person"])]
+    scenarios += [Scenario(_persons_name(size), latencies[_persons_name(size)], statements[_persons_name(size)],
+                           floor if _persons_name(size) == joined else None,
+                           JOINED_P50_TARGET_MS if _persons_name(size) == joined else None)
+                  for size in PERSONS_SIZES]
+    dataset_text = (f"{len(dataset.persons):,} persons (PostgreSQL), {len(dataset.entities):,} entities (MariaDB), "
+                    f"{len(dataset.licences):,} licences (SQLite behind the licence service), seed {SEED}")
+    return Results(started, time.monotonic() - clock, dataset_text, COMMAND, scenarios, throughput, governance)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> NoReturn:
+    sys.exit(128 + signum)
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    console = Console()
+    started, clock = datetime.now().astimezone(), time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="huitong-bench-") as directory:
+        results = _run(console, Path(directory), started, clock)
+    table = render(results)
+    RESULTS.write_text(table, encoding="utf-8")
+    print()
+    print(table)
+    console.print(f"Written to {RESULTS} ({results.elapsed_s:.0f} s end to end)")
+
+
+if __name__ == "__main__":
+    main()

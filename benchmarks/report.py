@@ -1,0 +1,103 @@
+"""The results as Markdown: one table of latencies, one of throughput and governance overhead."""
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+from datetime import datetime
+
+from benchmarks.latency import Latency
+from benchmarks.statements import SourceCounts
+from benchmarks.throughput import Throughput
+
+JOINED_P50_TARGET_MS = 150.0
+THROUGHPUT_TARGET = 500.0
+GOVERNANCE_OVERHEAD_TARGET = 0.10
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    latency: Latency
+    statements: SourceCounts
+    floor: Latency | None = None
+    p50_target_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class GovernanceOverhead:
+    name: str
+    on: Latency
+    off: Latency
+
+    @property
+    def overhead(self) -> float:
+        return (self.on.p50 - self.off.p50) / self.off.p50
+
+
+@dataclass(frozen=True)
+class Results:
+    started: datetime
+    elapsed_s: float
+    dataset: str
+    command: str
+    scenarios: list[Scenario]
+    throughput: Throughput
+    governance: list[GovernanceOverhead]
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def _statements(counts: SourceCounts) -> str:
+    return f"{counts['population']} / {counts['entity']} / {counts['licence']}"
+
+
+def _scenario_row(scenario: Scenario) -> str:
+    latency, floor = scenario.latency, scenario.floor
+    floor_cell = f"{floor.p50:.1f} / {floor.p95:.1f}" if floor else "–"
+    if scenario.p50_target_ms is None:
+        target = "–"
+    else:
+        target = f"p50 ≤ {scenario.p50_target_ms:.0f} ms: {_met(latency.p50 <= scenario.p50_target_ms)}"
+    return (f"| {scenario.name} | {latency.count} | {latency.p50:.1f} | {latency.p95:.1f} | "
+            f"{_statements(scenario.statements)} | {floor_cell} | {target} |")
+
+
+def _throughput_row(throughput: Throughput) -> str:
+    return (f"| single-person lookup, 1 worker, {throughput.concurrency} concurrent, {throughput.seconds:.0f} s "
+            f"| {throughput.per_second:.0f} req/s ({throughput.requests} requests, {throughput.errors} errors) "
+            f"| ≥ {THROUGHPUT_TARGET:.0f} req/s | {_met(throughput.per_second >= THROUGHPUT_TARGET)} |")
+
+
+def _governance_row(measured: GovernanceOverhead) -> str:
+    return (f"| governance overhead, {measured.name} (p50 on {measured.on.p50:.1f} ms / off {measured.off.p50:.1f} ms,"
+            f" {measured.on.count} alternating samples each) | {measured.overhead:+.1%} "
+            f"| ≤ {GOVERNANCE_OVERHEAD_TARGET:.0%} | {_met(measured.overhead <= GOVERNANCE_OVERHEAD_TARGET)} |")
+
+
+def render(results: Results) -> str:
+    machine = f"{os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, {platform.system()}"
+    lines = [
+        "# Federation benchmark",
+        "",
+        f"- date: {results.started:%Y-%m-%d %H:%M %Z}".rstrip(),
+        f"- machine: {machine}",
+        f"- command: `{results.command}` ({results.elapsed_s:.0f} s end to end)",
+        f"- data: {results.dataset}",
+        "- caller: civil-affairs, purpose social-assistance-review (licence fields masked), one uvicorn worker;"
+        " sequential requests over one keep-alive connection",
+        "",
+        "| scenario | samples | p50 ms | p95 ms | statements (population / entity / licence) "
+        "| floor p50 / p95 ms | target |",
+        "| --- | ---: | ---: | ---: | :---: | ---: | --- |",
+        *(_scenario_row(scenario) for scenario in results.scenarios),
+        "",
+        "| measure | figure | target | met |",
+        "| --- | --- | --- | --- |",
+        _throughput_row(results.throughput),
+        *(_governance_row(measured) for measured in results.governance),
+        "",
+    ]
+    return "\n".join(lines)
