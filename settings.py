@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,5 +29,6 @@ class Settings(BaseSettings):
     jwt_public_key: Path | None = None
     token_key: str | None = None
     governance: bool = True
+    executor: Literal["compiled", "graphql-core"] = "compiled"
     dev_mode: bool = True
     policy_reload_interval: float = 0.5

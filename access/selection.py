@@ -33,7 +33,7 @@ class SelectedField:
         return f"{self.parent_type}.{self.name}"
 
 
-def _included(node: Any, variables: Mapping[str, Any]) -> bool:
+def is_included(node: Any, variables: Mapping[str, Any]) -> bool:
     skip = get_directive_values(GraphQLSkipDirective, node, variables)
     if skip and skip.get("if") is True:
         return False
@@ -52,7 +52,7 @@ def selected_fields(schema: GraphQLSchema, document: DocumentNode, operation: Op
 def _walk(schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: Mapping[str, Any],
           selection_set: SelectionSetNode, parent: Any, path: tuple[str, ...]) -> Iterator[SelectedField]:
     for selection in selection_set.selections:
-        if not _included(selection, variables):
+        if not is_included(selection, variables):
             continue
         if isinstance(selection, FieldNode):
             name = selection.name.value

@@ -8,13 +8,15 @@ from datetime import date
 from typing import Any
 
 import orjson
-from graphql import OperationType, execute, get_operation_ast
+from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, OperationType, execute, get_operation_ast
 from graphql.execution.values import get_variable_values
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from access.plan import AccessPlan, plan_access
 from access.selection import selected_fields
+from execution.executor import CompiledOperation
+from execution.shapes import NeedsGeneralExecutor
 from gateway.arguments import check_key_arguments
 from gateway.caller import Asking, identify
 from gateway.context import RequestContext
@@ -103,10 +105,7 @@ class GraphQLEndpoint:
 
         context = RequestContext(request_id, Loaders(runtime.connectors, maskers, settings.max_list_keys),
                                  relations_by_level(selected), denied_relations)
-        result = execute(schema, document, context_value=context, variable_values=gql.variables,
-                         operation_name=gql.operation_name)
-        if inspect.isawaitable(result):
-            result = await result
+        result = await _execute(runtime, document, operation, variables, gql, context)
         errors = shape_execution_errors(result.errors or (), request_id)
         body: dict[str, Any] = {"data": result.data}
         if plan is not None:
@@ -115,6 +114,21 @@ class GraphQLEndpoint:
         if errors:
             body["errors"] = errors
         return body, 200
+
+
+async def _execute(runtime: Runtime, document: DocumentNode, operation: OperationDefinitionNode,
+                   variables: dict[str, Any], gql: GraphQLRequest, context: RequestContext) -> ExecutionResult:
+    schema = runtime.graphql_schema
+    if runtime.settings.executor == "compiled":
+        try:
+            compiled = CompiledOperation(schema, document, operation, variables)
+        except NeedsGeneralExecutor:
+            pass
+        else:
+            return await compiled.execute(context)
+    result = execute(schema, document, context_value=context, variable_values=gql.variables,
+                     operation_name=gql.operation_name)
+    return await result if inspect.isawaitable(result) else result
 
 
 def _coerced_variables(schema: Any, operation: Any, gql: GraphQLRequest) -> dict[str, Any]:

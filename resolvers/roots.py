@@ -5,9 +5,9 @@ Arguments were validated before execution (gateway.arguments); here they are onl
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
 from strawberry.types import Info
 
 from connectors.base import SourceUnavailable
@@ -15,43 +15,57 @@ from identifiers import normalize_citizen_id, normalize_licence_id, normalize_us
 from resolvers.prefetch import prefetch
 
 
-async def _load_many(info: Info, root: str, loader: DataLoader, keys: list[str],
-                     normalize: Callable[[str], str]) -> list[Any]:
-    """A source that is down yields one error per item, so other root fields keep their data."""
-    try:
-        rows = await loader.load_many([normalize(key) for key in keys])
-    except SourceUnavailable as exc:
-        return [exc] * len(keys)
-    await _prefetch(info, root, rows)
-    return rows
+@dataclass(frozen=True)
+class RootField:
+    argument: str
+    loader: str
+    normalize: Callable[[str], str]
+    many: bool
 
 
-async def _load_one(info: Info, root: str, loader: DataLoader, key: str, normalize: Callable[[str], str]) -> Any:
-    row = await loader.load(normalize(key))
-    await _prefetch(info, root, [row])
-    return row
+ROOT_FIELDS: dict[str, RootField] = {
+    "person": RootField("idNumber", "person_by_id", normalize_citizen_id, many=False),
+    "persons": RootField("idNumbers", "person_by_id", normalize_citizen_id, many=True),
+    "legalEntity": RootField("uscc", "entity_by_uscc", normalize_uscc, many=False),
+    "legalEntities": RootField("usccs", "entity_by_uscc", normalize_uscc, many=True),
+    "licence": RootField("licenceId", "licence_by_id", normalize_licence_id, many=False),
+}
 
 
-async def _prefetch(info: Info, root: str, rows: list[Any]) -> None:
-    context = info.context
-    await prefetch(rows, (root,), context.relation_levels, context.loaders, context.denied_relations)
+async def load_root(context: Any, name: str, key: str | list[str]) -> Any:
+    """The root field's row (or rows, in the order asked) with their relations attached.
+
+    A department that is down gives, for a list, one error per item so other root fields keep
+    their data; for a single key, the error itself is raised.
+    """
+    field = ROOT_FIELDS[name]
+    loader = getattr(context.loaders, field.loader)
+    if field.many:
+        try:
+            rows = await loader.load_many([field.normalize(item) for item in key])
+        except SourceUnavailable as exc:
+            return [exc] * len(key)
+    else:
+        rows = [await loader.load(field.normalize(key))]
+    await prefetch(rows, (name,), context.relation_levels, context.loaders, context.denied_relations)
+    return rows if field.many else rows[0]
 
 
 async def person(info: Info, idNumber: str) -> Any:
-    return await _load_one(info, "person", info.context.loaders.person_by_id, idNumber, normalize_citizen_id)
+    return await load_root(info.context, "person", idNumber)
 
 
 async def persons(info: Info, idNumbers: list[str]) -> list[Any]:
-    return await _load_many(info, "persons", info.context.loaders.person_by_id, idNumbers, normalize_citizen_id)
+    return await load_root(info.context, "persons", idNumbers)
 
 
 async def legal_entity(info: Info, uscc: str) -> Any:
-    return await _load_one(info, "legalEntity", info.context.loaders.entity_by_uscc, uscc, normalize_uscc)
+    return await load_root(info.context, "legalEntity", uscc)
 
 
 async def legal_entities(info: Info, usccs: list[str]) -> list[Any]:
-    return await _load_many(info, "legalEntities", info.context.loaders.entity_by_uscc, usccs, normalize_uscc)
+    return await load_root(info.context, "legalEntities", usccs)
 
 
 async def licence(info: Info, licenceId: str) -> Any:
-    return await _load_one(info, "licence", info.context.loaders.licence_by_id, licenceId, normalize_licence_id)
+    return await load_root(info.context, "licence", licenceId)
