@@ -57,6 +57,7 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
           workers: int = typer.Option(1, envvar="WORKERS")) -> None:
     """Serve /graphql; with no department URLs configured, on the embedded SQLite departments."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     embedded = "HUITONG_LICENCE_URL" not in os.environ
     licence_process = None
     if embedded:

@@ -14,9 +14,13 @@ from starlette.routing import Route
 
 from access.decisions import DecisionCache
 from access.row_maskers import RowMaskerCache
+from audit.checkpoints import CheckpointSigner, load_or_create_signing_key
+from audit.recorder import Recorder
+from audit.store import AccessLog, LogConfig
 from catalog import load_catalog
 from connectors.base import SourceUnavailable
 from connectors.registry import build_connectors
+from gateway.audit_routes import AuditRoutes
 from gateway.documents import DocumentCache
 from gateway.endpoint import GraphQLEndpoint
 from gateway.runtime import Runtime
@@ -57,6 +61,17 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
+async def open_recorder(settings: Settings) -> Recorder:
+    signer = CheckpointSigner(settings.audit_origin,
+                              load_or_create_signing_key(settings.state_dir / "audit-signing-key.pem"))
+    config = LogConfig(url=settings.access_log_url, origin=settings.audit_origin, hash_algorithm=settings.audit_hash,
+                       checkpoint_seconds=settings.audit_checkpoint_seconds,
+                       checkpoint_entries=settings.audit_checkpoint_entries,
+                       retention_days=settings.audit_retention_days)
+    access_log = await AccessLog.open(config, signer)
+    return Recorder(access_log, local_secret(settings.state_dir, "audit-subject-key").encode(), signer)
+
+
 async def _department_status(runtime: Runtime) -> dict[str, dict[str, str]]:
     async def status(name: str) -> tuple[str, dict[str, str]]:
         connector = runtime.connectors[name]
@@ -84,20 +99,32 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(runtime.policies.watch(runtime.settings.policy_reload_interval))
+        tasks = [asyncio.create_task(runtime.policies.watch(runtime.settings.policy_reload_interval))]
+        if runtime.settings.audit:
+            runtime.recorder = await open_recorder(runtime.settings)
+            tasks.append(asyncio.create_task(runtime.recorder.log.run_checkpoints()))
+            tasks.append(asyncio.create_task(runtime.recorder.run_retention()))
         try:
             yield
         finally:
-            watcher.cancel()
+            for task in tasks:
+                task.cancel()
+            if runtime.recorder is not None:
+                await runtime.recorder.log.close()
             for connector in runtime.connectors.values():
                 await connector.close()
 
     endpoint = GraphQLEndpoint(runtime)
+    audit = AuditRoutes(runtime)
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/audit/checkpoint", audit.checkpoint),
+            Route("/audit/public-key", audit.public_key),
+            Route("/audit/proof/inclusion", audit.inclusion),
+            Route("/audit/proof/consistency", audit.consistency),
         ],
         lifespan=lifespan,
     )

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     catalog_dir: Path = ROOT / "catalog"
     state_dir: Path = ROOT / "var"
 
+    audit: bool = True
+    audit_url: str | None = None  # default: a SQLite file in the state directory
+    audit_hash: Literal["sha256", "sm3"] = "sha256"
+    audit_origin: str = "huitong.local/access-log"
+    audit_retention_days: int = 1096
+    audit_checkpoint_seconds: float = 60
+    audit_checkpoint_entries: int = 10_000
+
     jwt_secret: str | None = None
     jwt_public_key: Path | None = None
     token_key: str | None = None
@@ -32,3 +40,7 @@ class Settings(BaseSettings):
     executor: Literal["compiled", "graphql-core"] = "compiled"
     dev_mode: bool = True
     policy_reload_interval: float = 0.5
+
+    @property
+    def access_log_url(self) -> str:
+        return self.audit_url or f"sqlite+aiosqlite:///{self.state_dir}/access-log.db"

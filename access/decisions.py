@@ -34,16 +34,6 @@ class DecisionMap:
     decisions: dict[str, Decision]
     denied_relations: frozenset[str]
 
-    def masked(self, type_name: str) -> dict[str, str]:
-        prefix = type_name + "."
-        return {d.field[len(prefix):]: d.mask for d in self.decisions.values()
-                if d.effect is Effect.MASK and d.field.startswith(prefix) and d.mask}
-
-    def denied(self, type_name: str) -> set[str]:
-        prefix = type_name + "."
-        return {d.field[len(prefix):] for d in self.decisions.values()
-                if d.effect is Effect.DENY and d.field.startswith(prefix)}
-
 
 def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, ...], purpose: str,
            field: str) -> Decision:

@@ -1,10 +1,10 @@
-"""One row masker per object type, built from a decision map and the consumer's token domain."""
+"""One row masker per object type for a request: the selected MASK and DENY fields, applied on intake."""
 from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date
 
-from access.decisions import DecisionMap
+from access.plan import AccessPlan
 from masking import MaskContext, build_row_masker
 from resolvers.rows import RowMasker
 
@@ -14,14 +14,18 @@ def token_domain(department: str, purpose: str) -> str:
 
 
 class RowMaskerCache:
-    def __init__(self, type_names: tuple[str, ...], token_key: bytes, capacity: int = 512) -> None:
+    """Fields nobody selected are never output, so they are not masked either."""
+
+    def __init__(self, type_names: tuple[str, ...], token_key: bytes, capacity: int = 1024) -> None:
         self._type_names = type_names
         self._token_key = token_key
         self._capacity = capacity
         self._cache: OrderedDict[tuple, dict[str, RowMasker | None]] = OrderedDict()
 
-    def get(self, decisions: DecisionMap, today: date) -> dict[str, RowMasker | None]:
-        key = (decisions.policy_version, decisions.department, decisions.roles, decisions.purpose, today)
+    def get(self, plan: AccessPlan, today: date) -> dict[str, RowMasker | None]:
+        decisions = plan.decisions
+        key = (decisions.policy_version, decisions.department, decisions.roles, decisions.purpose, today,
+               frozenset(plan.masked.items()), frozenset(plan.denied))
         found = self._cache.get(key)
         if found is not None:
             self._cache.move_to_end(key)
@@ -29,7 +33,9 @@ class RowMaskerCache:
         context = MaskContext(self._token_key, token_domain(decisions.department, decisions.purpose), today)
         maskers: dict[str, RowMasker | None] = {}
         for type_name in self._type_names:
-            masked, denied = decisions.masked(type_name), decisions.denied(type_name)
+            prefix = type_name + "."
+            masked = {name[len(prefix):]: kind for name, kind in plan.masked.items() if name.startswith(prefix)}
+            denied = {name[len(prefix):] for name in plan.denied if name.startswith(prefix)}
             maskers[type_name] = build_row_masker(masked, denied, context) if masked or denied else None
         self._cache[key] = maskers
         if len(self._cache) > self._capacity:

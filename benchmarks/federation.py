@@ -21,21 +21,25 @@ from typing import NoReturn
 from rich.console import Console
 
 from benchmarks.client import GraphQLClient
+from benchmarks.environment import load_average, machine, source_revision
 from benchmarks.floor import measure_floor
+from benchmarks.gateway_settings import gateway_settings
 from benchmarks.latency import Latency, Sampling, measure
 from benchmarks.processes import gateway, licence_service
-from benchmarks.queries import PERSON, PERSONS, governed_headers
+from benchmarks.queries import DEPARTMENT, PURPOSE, governed_headers, person_body, persons_body
 from benchmarks.report import JOINED_P50_TARGET_MS, GovernanceOverhead, Results, Scenario, render
 from benchmarks.scenarios import person_lookups, persons_lookup
-from benchmarks.statements import count_statements
-from benchmarks.stores import fresh_stores, load_stores
-from benchmarks.throughput import measure_throughput
+from benchmarks.statements import SourceCounts, count_statements
+from benchmarks.stores import Stores, fresh_stores, load_stores
+from benchmarks.throughput import Throughput, measure_throughput
 from departments.synthetic import generate_dataset
-from tests.support.gateway import Stores
+from settings import Settings
 
 COMMAND = "python -m benchmarks.federation"
 RESULTS = Path(__file__).parent / "results.md"
 SEED = 20261122
+PERSONS, ENTITIES, LICENCES = 20_000, 3_000, 30_000
+PERSON_NAME = "person(idNumber), 8 fields"
 PERSONS_SIZES = (1, 100, 1000)
 LOOKUP_IDS = 2000
 SMALL = Sampling(samples=200, warmup=20, budget_s=30)
@@ -57,9 +61,9 @@ def _persons_name(size: int) -> str:
 def _latencies(console: Console, gateways: Gateways, lookup_ids: list[str],
                persons_ids: list[str]) -> dict[str, Latency]:
     measured: dict[str, Latency] = {}
-    with console.status("person(idNumber)…"):
-        measured["person"] = measure({"on": person_lookups(gateways.governed, lookup_ids)}, SMALL)["on"]
-    _show(console, "person(idNumber)", measured["person"])
+    with console.status(f"{PERSON_NAME}…"):
+        measured[PERSON_NAME] = measure({"on": person_lookups(gateways.governed, lookup_ids)}, SMALL)["on"]
+    _show(console, PERSON_NAME, measured[PERSON_NAME])
     for size in PERSONS_SIZES:
         name = _persons_name(size)
         with console.status(f"{name}…"):
@@ -87,22 +91,30 @@ def _governance(console: Console, gateways: Gateways, lookup_ids: list[str],
     return overheads
 
 
-def _statements(stores: Stores, lookup_ids: list[str], persons_ids: list[str]) -> dict[str, dict[str, int]]:
-    requests = {"person": (PERSON, {"id": lookup_ids[0]})}
-    requests.update({_persons_name(size): (PERSONS, {"ids": persons_ids[:size]}) for size in PERSONS_SIZES})
-    return count_statements(stores, requests)
+def _statements(settings: dict[str, str], stores: Stores, headers: dict[str, str], lookup_ids: list[str],
+                persons_ids: list[str]) -> dict[str, SourceCounts]:
+    bodies = {PERSON_NAME: person_body(lookup_ids[0])}
+    bodies.update({_persons_name(size): persons_body(persons_ids[:size]) for size in PERSONS_SIZES})
+    return count_statements(settings, stores.licence_store_url, headers, bodies)
 
 
 def _show(console: Console, name: str, latency: Latency) -> None:
     console.print(f"  {name}: p50 {latency.p50:.1f} ms, p95 {latency.p95:.1f} ms ({latency.count} samples)")
 
 
-def _run(console: Console, directory: Path, started: datetime, clock: float) -> Results:
+@dataclass(frozen=True)
+class Measured:
+    scenarios: list[Scenario]
+    throughput: Throughput
+    governance: list[GovernanceOverhead]
+
+
+def _run(console: Console, directory: Path) -> Measured:
     with ExitStack() as stack:
         with console.status("Creating the PostgreSQL and MariaDB databases…"):
             stores = stack.enter_context(fresh_stores(directory))
         with console.status("Generating the synthetic dataset (20,000 / 3,000 / 30,000)…"):
-            dataset = generate_dataset()
+            dataset = generate_dataset(PERSONS, ENTITIES, LICENCES, SEED)
         console.print(f"Generated {len(dataset.persons):,} persons, {len(dataset.entities):,} entities, "
                       f"{len(dataset.licences):,} licences; loading:")
         load_stores(dataset, stores, console)
@@ -115,35 +127,54 @@ def _run(console: Console, directory: Path, started: datetime, clock: float) -> 
         headers = governed_headers(jwt_secret)
 
         with console.status("Starting the licence service and the gateways…"):
-            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory))
-            urls = {governance: stack.enter_context(gateway(stores, licence_url, jwt_secret, token_key, directory,
-                                                            governance, directory))
-                    for governance in (True, False)}
-        gateways = Gateways(stack.enter_context(closing(GraphQLClient(urls[True], headers))),
-                            stack.enter_context(closing(GraphQLClient(urls[False], {}))))
-        console.print(f"Gateway {urls[True]} (governed), {urls[False]} (ungoverned); licence service {licence_url}")
+            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory)).url
+            settings = {name: gateway_settings(stores, licence_url, jwt_secret, token_key, directory / name,
+                                               governance=name != "ungoverned")
+                        for name in ("governed", "ungoverned", "twin")}
+            governed, ungoverned = (stack.enter_context(gateway(name, settings[name], directory))
+                                    for name in ("governed", "ungoverned"))
+        gateways = Gateways(stack.enter_context(closing(GraphQLClient(governed.url, headers))),
+                            stack.enter_context(closing(GraphQLClient(ungoverned.url, {}))))
+        console.print(f"Gateway {governed.url} (governed), {ungoverned.url} (ungoverned); "
+                      f"licence service {licence_url}")
 
         latencies = _latencies(console, gateways, lookup_ids, persons_ids)
         with console.status(f"Throughput: {THROUGHPUT_CONCURRENCY} concurrent for {THROUGHPUT_SECONDS:.0f} s…"):
-            throughput = measure_throughput(urls[True], headers, lookup_ids, THROUGHPUT_CONCURRENCY,
-                                            THROUGHPUT_SECONDS, SEED)
-        console.print(f"  throughput: {throughput.per_second:.0f} req/s, {throughput.errors} errors")
+            throughput = measure_throughput(governed.url, governed.pid, headers, lookup_ids,
+                                            THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS, SEED)
+        console.print(f"  throughput: {throughput.per_second:.0f} req/s, {throughput.errors} errors; "
+                      f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms, "
+                      f"client {throughput.client_cpu_ms_per_request:.2f} ms")
         governance = _governance(console, gateways, lookup_ids, persons_ids)
         with console.status("Counting statements per source (in-process gateway)…"):
-            statements = _statements(stores, lookup_ids, persons_ids)
+            statements = _statements(settings["twin"], stores, headers, lookup_ids, persons_ids)
         with console.status("Floor of the 1,000 joined persons…"):
             floor = measure_floor(stores, licence_url, persons_ids, LARGE)
         _show(console, "floor", floor)
 
-    joined = _persons_name(max(PERSONS_SIZES))
-    scenarios = [Scenario("person(idNumber), 8 fields", latencies["person"], statements["person"])]
-    scenarios += [Scenario(_persons_name(size), latencies[_persons_name(size)], statements[_persons_name(size)],
-                           floor if _persons_name(size) == joined else None,
-                           JOINED_P50_TARGET_MS if _persons_name(size) == joined else None)
-                  for size in PERSONS_SIZES]
-    dataset_text = (f"{len(dataset.persons):,} persons (PostgreSQL), {len(dataset.entities):,} entities (MariaDB), "
-                    f"{len(dataset.licences):,} licences (SQLite behind the licence service), seed {SEED}")
-    return Results(started, time.monotonic() - clock, dataset_text, COMMAND, scenarios, throughput, governance)
+    scenarios = [Scenario(PERSON_NAME, latencies[PERSON_NAME], statements[PERSON_NAME])]
+    for size in PERSONS_SIZES:
+        name, largest = _persons_name(size), size == max(PERSONS_SIZES)
+        scenarios.append(Scenario(name, latencies[name], statements[name], floor if largest else None,
+                                  JOINED_P50_TARGET_MS if largest else None))
+    return Measured(scenarios, throughput, governance)
+
+
+def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str, str]:
+    return {
+        "date": f"{started:%Y-%m-%d %H:%M %z}",
+        "command": f"`{COMMAND}` ({elapsed_s:.0f} s end to end)",
+        "source": source_revision(),
+        "machine": machine(),
+        "load average": f"{load_at_start} at the start, {load_average()} at the end (shared machine)",
+        "data": f"{PERSONS:,} persons on PostgreSQL, {ENTITIES:,} legal entities on MariaDB, {LICENCES:,} licences "
+                f"in SQLite behind the licence service (its own process); synthetic, seed {SEED}",
+        "gateway": f"one uvicorn worker, executor `{Settings().executor}`; caller {DEPARTMENT}, purpose {PURPOSE} "
+                   "(person fields clear, licence fields masked)",
+        "method": "sequential requests over one keep-alive httpx connection after a warm-up; governance on and off "
+                  "alternate request by request; statements are the SQL statements each engine executed (BEGIN and "
+                  "ROLLBACK not included) and the licence service's batch calls, counted on an in-process twin",
+    }
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> NoReturn:
@@ -153,14 +184,16 @@ def _exit_on_sigterm(signum: int, frame: object) -> NoReturn:
 def main() -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     console = Console()
-    started, clock = datetime.now().astimezone(), time.monotonic()
+    started, clock, load_at_start = datetime.now().astimezone(), time.monotonic(), load_average()
     with tempfile.TemporaryDirectory(prefix="huitong-bench-") as directory:
-        results = _run(console, Path(directory), started, clock)
-    table = render(results)
+        measured = _run(console, Path(directory))
+    elapsed_s = time.monotonic() - clock
+    table = render(Results(_facts(started, elapsed_s, load_at_start), measured.scenarios, measured.throughput,
+                           measured.governance))
     RESULTS.write_text(table, encoding="utf-8")
     print()
     print(table)
-    console.print(f"Written to {RESULTS} ({results.elapsed_s:.0f} s end to end)")
+    console.print(f"Written to {RESULTS} ({elapsed_s:.0f} s end to end)")
 
 
 if __name__ == "__main__":

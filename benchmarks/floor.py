@@ -16,9 +16,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from benchmarks.latency import Latency, Sampling, measure
+from benchmarks.stores import Stores
 from departments.entity.tables import fr_jbxx
 from departments.population.tables import rk_jbxx
-from tests.support.gateway import Stores
 
 PERSONS = select(
     rk_jbxx.c.gmsfhm.label("idNumber"), rk_jbxx.c.xm.label("name"), rk_jbxx.c.xbdm.label("gender"),

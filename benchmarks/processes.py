@@ -8,16 +8,23 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from benchmarks.gateway_settings import as_environment
 from settings import ROOT
-from tests.support.gateway import Stores
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Service:
+    url: str
+    pid: int
 
 
 class ServiceFailed(RuntimeError):
@@ -31,48 +38,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def licence_service(store_url: str, log_dir: Path) -> Iterator[str]:
-    """Yields the base URL of `python -m departments.licence` over `store_url`."""
+def licence_service(store_url: str, log_dir: Path) -> Iterator[Service]:
+    """`python -m departments.licence` over `store_url`, once /healthz answers 200."""
     port = free_port()
     command = [sys.executable, "-m", "departments.licence", "--database-url", store_url,
                "--host", HOST, "--port", str(port)]
-    with _service("licence", command, os.environ, port, "/healthz", log_dir) as url:
-        yield url
+    with _service("licence", command, os.environ, port, "/healthz", log_dir) as service:
+        yield service
 
 
 @contextmanager
-def gateway(stores: Stores, licence_url: str, jwt_secret: str, token_key: str, state_dir: Path,
-            governance: bool, log_dir: Path) -> Iterator[str]:
-    """Yields the base URL of the gateway under one uvicorn worker, once /readyz answers 200."""
+def gateway(name: str, settings: Mapping[str, str], log_dir: Path) -> Iterator[Service]:
+    """The gateway under one uvicorn worker, once /readyz answers 200."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", HOST,
                "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log"]
-    environment = {
-        **os.environ,
-        "HUITONG_POPULATION_URL": stores.population_url,
-        "HUITONG_ENTITY_URL": stores.entity_url,
-        "HUITONG_LICENCE_URL": licence_url,
-        "HUITONG_JWT_SECRET": jwt_secret,
-        "HUITONG_TOKEN_KEY": token_key,
-        "HUITONG_STATE_DIR": str(state_dir),
-        "HUITONG_DEV_MODE": "false",
-        "HUITONG_GOVERNANCE": "true" if governance else "false",
-    }
-    name = "gateway" if governance else "gateway-ungoverned"
-    with _service(name, command, environment, port, "/readyz", log_dir) as url:
-        yield url
+    with _service(name, command, {**os.environ, **as_environment(settings)}, port, "/readyz", log_dir) as service:
+        yield service
 
 
 @contextmanager
 def _service(name: str, command: list[str], environment: Mapping[str, str], port: int, ready_path: str,
-             log_dir: Path) -> Iterator[str]:
+             log_dir: Path) -> Iterator[Service]:
     log_path = log_dir / f"{name}.log"
     url = f"http://{HOST}:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(environment), stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_ready(name, process, url + ready_path, log_path)
-            yield url
+            yield Service(url, process.pid)
         finally:
             _stop(process)
 

@@ -15,11 +15,11 @@ DEPARTMENT = "civil-affairs"
 PURPOSE = "social-assistance-review"
 TOKEN_TTL_S = 3600
 
-PERSON = """query Person($id: String!) {
+PERSON_QUERY = """query Person($id: String!) {
   person(idNumber: $id) { idNumber name gender birthDate address currentAddress maritalStatus status }
 }"""
 
-PERSONS = """query Persons($ids: [String!]!) {
+PERSONS_QUERY = """query Persons($ids: [String!]!) {
   persons(idNumbers: $ids) {
     idNumber name gender birthDate address status
     licences { licenceId typeName holderName status }
@@ -38,8 +38,8 @@ def request_body(query: str, variables: dict[str, Any]) -> bytes:
 
 
 def person_body(id_number: str) -> bytes:
-    return request_body(PERSON, {"id": id_number})
+    return request_body(PERSON_QUERY, {"id": id_number})
 
 
 def persons_body(id_numbers: list[str]) -> bytes:
-    return request_body(PERSONS, {"ids": id_numbers})
+    return request_body(PERSONS_QUERY, {"ids": id_numbers})

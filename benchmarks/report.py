@@ -1,10 +1,7 @@
 """The results as Markdown: one table of latencies, one of throughput and governance overhead."""
 from __future__ import annotations
 
-import os
-import platform
 from dataclasses import dataclass
-from datetime import datetime
 
 from benchmarks.latency import Latency
 from benchmarks.statements import SourceCounts
@@ -37,10 +34,7 @@ class GovernanceOverhead:
 
 @dataclass(frozen=True)
 class Results:
-    started: datetime
-    elapsed_s: float
-    dataset: str
-    command: str
+    facts: dict[str, str]  # shown as "- key: value" above the tables
     scenarios: list[Scenario]
     throughput: Throughput
     governance: list[GovernanceOverhead]
@@ -66,7 +60,10 @@ def _scenario_row(scenario: Scenario) -> str:
 
 
 def _throughput_row(throughput: Throughput) -> str:
-    return (f"| single-person lookup, 1 worker, {throughput.concurrency} concurrent, {throughput.seconds:.0f} s "
+    capacity = 1000 / throughput.gateway_cpu_ms_per_request
+    return (f"| single-person lookup, 1 worker, {throughput.concurrency} concurrent, {throughput.seconds:.0f} s; "
+            f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms (≈ {capacity:.0f} req/s on a "
+            f"core of its own), client {throughput.client_cpu_ms_per_request:.2f} ms on the same 2 cores "
             f"| {throughput.per_second:.0f} req/s ({throughput.requests} requests, {throughput.errors} errors) "
             f"| ≥ {THROUGHPUT_TARGET:.0f} req/s | {_met(throughput.per_second >= THROUGHPUT_TARGET)} |")
 
@@ -78,16 +75,10 @@ def _governance_row(measured: GovernanceOverhead) -> str:
 
 
 def render(results: Results) -> str:
-    machine = f"{os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, {platform.system()}"
     lines = [
         "# Federation benchmark",
         "",
-        f"- date: {results.started:%Y-%m-%d %H:%M %Z}".rstrip(),
-        f"- machine: {machine}",
-        f"- command: `{results.command}` ({results.elapsed_s:.0f} s end to end)",
-        f"- data: {results.dataset}",
-        "- caller: civil-affairs, purpose social-assistance-review (licence fields masked), one uvicorn worker;"
-        " sequential requests over one keep-alive connection",
+        *(f"- {key}: {value}" for key, value in results.facts.items()),
         "",
         "| scenario | samples | p50 ms | p95 ms | statements (population / entity / licence) "
         "| floor p50 / p95 ms | target |",

@@ -1,32 +1,52 @@
-"""Statements per source for one request, counted on an in-process gateway.
+"""Statements per source for one request, counted on an in-process twin of the gateway.
 
 The measured gateway runs in its own process, out of reach of SQLAlchemy event listeners, so the
-counts come from a twin built in this process by tests.support.gateway, over the same stores.
+counts come from a twin built here with the same settings, its licence service in a thread too.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from contextlib import closing
 from typing import Any
 
-import orjson
+from sqlalchemy import event
 
-from benchmarks.queries import DEPARTMENT, PURPOSE
-from tests.support.gateway import Stores, start_gateway
+from benchmarks.client import GraphQLClient
+from benchmarks.gateway_settings import in_process
+from departments.licence.service import create_app as create_licence_app
+from server import create_app
+from tests.support.asgi_server import ThreadedServer
 
 SourceCounts = dict[str, int]
+SQL_SOURCES = ("population", "entity")
 
 
-def count_statements(stores: Stores, requests: Mapping[str, tuple[str, dict[str, Any]]]) -> dict[str, SourceCounts]:
-    """{scenario: {"population": n, "entity": n, "licence": n}} for each (query, variables) asked once."""
-    gateway = start_gateway(stores)
+def count_statements(settings: Mapping[str, str], licence_store_url: str, headers: dict[str, str],
+                     bodies: Mapping[str, bytes]) -> dict[str, SourceCounts]:
+    """{scenario: {"population": n, "entity": n, "licence": n}} for each request body, sent once."""
+    licence_app = create_licence_app(licence_store_url)
+    servers = [ThreadedServer(licence_app).start()]
     try:
+        app = create_app(in_process({**settings, "licence_url": servers[0].url}))
+        servers.append(ThreadedServer(app).start())
+        statements: Counter[str] = Counter()
+        for source in SQL_SOURCES:
+            engine = app.state.runtime.connectors[source].engine
+
+            def count(*_: Any, counted: str = source) -> None:
+                statements[counted] += 1
+
+            event.listen(engine.sync_engine, "before_cursor_execute", count)
         counted: dict[str, SourceCounts] = {}
-        for scenario, (query, variables) in requests.items():
-            gateway.reset_counts()
-            response = gateway.post(query, variables, dept=DEPARTMENT, purpose=PURPOSE)
-            if response.status_code != 200 or orjson.loads(response.content).get("errors"):
-                raise RuntimeError(f"{scenario}: unexpected answer {response.text[:300]}")
-            counted[scenario] = gateway.counts()
+        with closing(GraphQLClient(servers[1].url, headers)) as client:
+            for scenario, body in bodies.items():
+                statements.clear()
+                licence_app.state.query_requests = 0
+                client.data(body)
+                counted[scenario] = {**{source: statements[source] for source in SQL_SOURCES},
+                                     "licence": licence_app.state.query_requests}
         return counted
     finally:
-        gateway.stop()
+        for server in reversed(servers):
+            server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -12,7 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from benchmarks.databases import mariadb_database, postgres_database
 from departments.loading import Department, load_department
 from departments.synthetic import Dataset
-from tests.support.gateway import Stores
+
+
+@dataclass(frozen=True)
+class Stores:
+    population_url: str
+    entity_url: str
+    licence_store_url: str
 
 
 @contextmanager

@@ -27,7 +27,7 @@ class HttpBatchConnector:
         self._client = client or httpx.AsyncClient(
             base_url=base_url, timeout=timeout, limits=httpx.Limits(max_connections=20)
         )
-        self._field_by_column = {f.column: f.name for f in resource.fields.values()}
+        self._columns = [(f.column, f.name) for f in resource.fields.values()]
 
     async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
         body = orjson.dumps({"by": by, "keys": list(keys)})
@@ -44,11 +44,8 @@ class HttpBatchConnector:
         if response.status_code != 200:
             log.warning("department %s answered %s: %s", self.department, response.status_code, response.text[:200])
             raise SourceUnavailable(self.department, f"answered HTTP {response.status_code}")
-        columns = self._field_by_column
-        return [
-            {columns[column]: value for column, value in item.items() if column in columns}
-            for item in orjson.loads(response.content)["items"]
-        ]
+        columns = self._columns
+        return [{name: item.get(column) for column, name in columns} for item in orjson.loads(response.content)["items"]]
 
     async def ping(self) -> None:
         try:

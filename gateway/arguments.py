@@ -23,8 +23,11 @@ KEY_ARGUMENTS: Mapping[tuple[str, str], Normalizer] = {
 
 
 def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], variables: Mapping[str, Any],
-                        max_keys: int) -> list[dict]:
-    """One BAD_USER_INPUT error per bad argument value; empty when every key is well formed."""
+                        max_keys: int, asked: set[str]) -> list[dict]:
+    """One BAD_USER_INPUT error per bad argument value; empty when every key is well formed.
+
+    The normalised keys asked for are added to `asked` (the access record lists them as subjects).
+    """
     query_type = schema.query_type
     problems: list[dict] = []
     for field in roots:
@@ -37,11 +40,12 @@ def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], v
         for argument, value in arguments.items():
             normalize = KEY_ARGUMENTS.get((field.name, argument))
             if normalize is not None:
-                problems.extend(_check(field, argument, value, normalize, max_keys))
+                problems.extend(_check(field, argument, value, normalize, max_keys, asked))
     return problems
 
 
-def _check(field: SelectedField, argument: str, value: Any, normalize: Normalizer, max_keys: int) -> list[dict]:
+def _check(field: SelectedField, argument: str, value: Any, normalize: Normalizer, max_keys: int,
+           asked: set[str]) -> list[dict]:
     path = list(field.path)
     if isinstance(value, list):
         if len(value) > max_keys:
@@ -49,21 +53,21 @@ def _check(field: SelectedField, argument: str, value: Any, normalize: Normalize
                           ErrorCode.BAD_USER_INPUT, path, argument=argument, reason="too many keys")]
         problems = []
         for index, item in enumerate(value):
-            reason = _problem(normalize, item)
+            reason = _problem(normalize, item, asked)
             if reason is not None:
                 problems.append(error(f"argument '{argument}'[{index}] {item!r}: {reason}", ErrorCode.BAD_USER_INPUT,
                                       path, argument=argument, index=index, reason=reason))
         return problems
-    reason = _problem(normalize, value)
+    reason = _problem(normalize, value, asked)
     if reason is None:
         return []
     return [error(f"argument '{argument}' {value!r}: {reason}", ErrorCode.BAD_USER_INPUT, path,
                   argument=argument, reason=reason)]
 
 
-def _problem(normalize: Normalizer, value: str) -> str | None:
+def _problem(normalize: Normalizer, value: str, asked: set[str]) -> str | None:
     try:
-        normalize(value)
+        asked.add(normalize(value))
     except InvalidIdentifier as exc:
         return exc.reason
     return None

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from gateway.caller import Asking
 from resolvers.loaders import Loaders
 from resolvers.prefetch import NamePath
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -13,3 +18,5 @@ class RequestContext:
     loaders: Loaders
     relation_levels: dict[NamePath, set[str]]
     denied_relations: frozenset[str]
+    asking: Asking | None
+    runtime: Runtime

@@ -1,9 +1,10 @@
 """Parsing and validation, cached per document text (they cost more than a small query's execution)."""
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, print_ast, validate
 
 from gateway.errors import ErrorCode, RequestRefused, error
 
@@ -14,21 +15,24 @@ class DocumentCache:
     def __init__(self, schema: GraphQLSchema, capacity: int = 1024) -> None:
         self._schema = schema
         self._capacity = capacity
-        self._documents: OrderedDict[str, DocumentNode | RequestRefused] = OrderedDict()
+        self._documents: OrderedDict[str, tuple[DocumentNode | RequestRefused, str]] = OrderedDict()
 
-    def get(self, query: str) -> DocumentNode:
-        """The parsed, valid document, or RequestRefused with the parse or validation errors."""
+    def get(self, query: str) -> tuple[DocumentNode, str]:
+        """The parsed, valid document and the hash of its normalised text; or RequestRefused."""
         found = self._documents.get(query)
         if found is None:
-            found = self._prepare(query)
+            prepared = self._prepare(query)
+            text = print_ast(prepared) if isinstance(prepared, DocumentNode) else query
+            found = (prepared, hashlib.sha256(text.encode()).hexdigest())
             self._documents[query] = found
             if len(self._documents) > self._capacity:
                 self._documents.popitem(last=False)
         else:
             self._documents.move_to_end(query)
-        if isinstance(found, RequestRefused):
-            raise found
-        return found
+        document, digest = found
+        if isinstance(document, RequestRefused):
+            raise document
+        return document, digest
 
     def _prepare(self, query: str) -> DocumentNode | RequestRefused:
         if len(query) > MAX_DOCUMENT_CHARS:

@@ -1,6 +1,7 @@
-"""The GraphQL endpoint: identify, parse, check arguments, plan access, execute, answer."""
+"""The GraphQL endpoint: identify, parse, check arguments, plan access, execute, record, answer."""
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 import uuid
@@ -14,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from access.plan import AccessPlan, plan_access
-from access.selection import selected_fields
+from access.selection import SelectedField, selected_fields
+from audit.recording import Recording
 from execution.executor import CompiledOperation
 from execution.shapes import NeedsGeneralExecutor
 from gateway.arguments import check_key_arguments
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+AUDITOR_ROLE = "auditor"
+AUDIT_ROOT = "Query.accessRecord"
 
 
 def _json_response(body: dict[str, Any], status: int, request_id: str, media_type: str) -> Response:
@@ -56,27 +60,46 @@ class GraphQLEndpoint:
         runtime = self._runtime
         if _wants_ide(request) and runtime.settings.dev_mode:
             return HTMLResponse(graphiql_page())
-        request_id = uuid.uuid4().hex
-        media_type = _media_type(request)
+        recording = Recording(uuid.uuid4().hex)
         try:
-            body, status = await self._answer(request, request_id)
+            body, status = await self._answer(request, recording)
         except RequestRefused as refused:
             body, status = {"errors": refused.errors}, refused.status
         except Exception:
-            log.exception("request %s failed", request_id)
-            body = {"errors": [error(f"internal error; quote request id {request_id}",
-                                     ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id)]}
-            status = 500
-        body.setdefault("extensions", {})["requestId"] = request_id
-        return _json_response(body, status, request_id, media_type)
+            log.exception("request %s failed", recording.request_id)
+            body, status = {"errors": [_internal(recording.request_id)]}, 500
+        body, status = await self._record(recording, body, status)
+        body.setdefault("extensions", {})["requestId"] = recording.request_id
+        return _json_response(body, status, recording.request_id, _media_type(request))
 
-    async def _answer(self, request: Request, request_id: str) -> tuple[dict[str, Any], int]:
+    async def _record(self, recording: Recording, body: dict[str, Any], status: int) -> tuple[dict[str, Any], int]:
+        """Every request leaves one durable entry before its answer leaves; no entry, no data."""
+        recorder = self._runtime.recorder
+        if recorder is None:
+            return body, status
+        seq = await recorder.append(recording.entry(recorder.key, status, body))
+        if seq is None:
+            return {"errors": [error("the access record cannot be written; no data is served without it",
+                                     ErrorCode.AUDIT_UNAVAILABLE)]}, 503
+        body.setdefault("extensions", {})["accessRecord"] = {"entry": seq}
+        return body, status
+
+    async def _answer(self, request: Request, recording: Recording) -> tuple[dict[str, Any], int]:
         runtime = self._runtime
         settings = runtime.settings
         policy = runtime.policies.current
+        recording.policy_version = policy.version
         asking = identify(request.headers, runtime.verifier, policy) if settings.governance else None
+        if asking is not None:
+            recording.caller, recording.purpose, recording.purpose_ref = \
+                asking.caller, asking.purpose, asking.purpose_ref
         gql = await read_graphql_request(request)
-        document = runtime.documents.get(gql.query)
+        recording.operation_name = gql.operation_name
+        try:
+            document, recording.document_hash = runtime.documents.get(gql.query)
+        except RequestRefused:
+            recording.document_hash = hashlib.sha256(gql.query.encode()).hexdigest()
+            raise
         operation = get_operation_ast(document, gql.operation_name)
         if operation is None:
             raise RequestRefused.one(400, "name the operation to run with 'operationName'", ErrorCode.BAD_REQUEST)
@@ -86,9 +109,10 @@ class GraphQLEndpoint:
         variables = _coerced_variables(schema, operation, gql)
         selected = selected_fields(schema, document, operation, variables)
         problems = check_key_arguments(schema, [f for f in selected if len(f.path) == 1], variables,
-                                       settings.max_list_keys)
+                                       settings.max_list_keys, recording.asked)
         if problems:
             raise RequestRefused(400, problems)
+        _refuse_audit_query_unless_auditor(selected, asking)
 
         plan = None
         maskers: dict = {}
@@ -97,16 +121,18 @@ class GraphQLEndpoint:
             caller = asking.caller
             decisions = runtime.decisions.get(policy, caller.department, caller.roles, asking.purpose)
             plan = plan_access(selected, decisions)
+            recording.fields = _field_decisions(runtime, selected, plan)
             if asking.strict and plan.denied:
                 body = {"errors": denied_field_errors(plan), "extensions": {"access": _access(plan, asking, True)}}
                 return body, 403
-            maskers = runtime.row_maskers.get(decisions, date.today())
+            maskers = runtime.row_maskers.get(plan, date.today())
             denied_relations = decisions.denied_relations
 
-        context = RequestContext(request_id, Loaders(runtime.connectors, maskers, settings.max_list_keys),
-                                 relations_by_level(selected), denied_relations)
+        loaders = Loaders(runtime.connectors, maskers, settings.max_list_keys, recording.trace)
+        context = RequestContext(recording.request_id, loaders, relations_by_level(selected), denied_relations,
+                                 asking, runtime)
         result = await _execute(runtime, document, operation, variables, gql, context)
-        errors = shape_execution_errors(result.errors or (), request_id)
+        errors = shape_execution_errors(result.errors or (), recording.request_id)
         body: dict[str, Any] = {"data": result.data}
         if plan is not None:
             errors = denied_field_errors(plan) + errors
@@ -114,6 +140,29 @@ class GraphQLEndpoint:
         if errors:
             body["errors"] = errors
         return body, 200
+
+
+def _refuse_audit_query_unless_auditor(selected: list[SelectedField], asking: Asking | None) -> None:
+    if asking is None or AUDITOR_ROLE in asking.caller.roles:
+        return
+    if any(field.qualified_name == AUDIT_ROOT for field in selected if len(field.path) == 1):
+        raise RequestRefused.one(403, "the access record is open only to callers with the role 'auditor'",
+                                 ErrorCode.FORBIDDEN_FIELD, field=AUDIT_ROOT, reason="requires the role 'auditor'")
+
+
+def _field_decisions(runtime: Runtime, selected: list[SelectedField], plan: AccessPlan) -> list[dict[str, Any]]:
+    governed = runtime.catalog.governed
+    decisions = plan.decisions.decisions
+    seen: dict[str, dict[str, Any]] = {}
+    for field in selected:
+        name = field.qualified_name
+        entry = governed.get(name)
+        if entry is None or name in seen:
+            continue
+        provider = getattr(entry, "provider", None) or runtime.catalog.resource(entry.resource).provider
+        seen[name] = {"field": name, "decision": decisions[name].effect.value, "share": entry.share.value,
+                      "provider": provider}
+    return list(seen.values())
 
 
 async def _execute(runtime: Runtime, document: DocumentNode, operation: OperationDefinitionNode,
@@ -143,3 +192,7 @@ def _access(plan: AccessPlan, asking: Asking | None, refused: bool) -> dict[str,
     summary["refused"] = refused
     return summary
 
+
+def _internal(request_id: str) -> dict[str, Any]:
+    return error(f"internal error; quote request id {request_id}", ErrorCode.INTERNAL_SERVER_ERROR,
+                 requestId=request_id)

@@ -10,6 +10,7 @@ from access.plan import AccessPlan
 from connectors.base import SourceUnavailable
 from gateway.errors import ErrorCode, error
 from identifiers import InvalidIdentifier
+from resolvers.errors import BadArgument
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def shape_execution_errors(errors: Iterable[GraphQLError], request_id: str) -> l
                 continue
             shaped[key] = error(f"the {original.department} department did not answer ({original.reason})",
                                 ErrorCode.SOURCE_UNAVAILABLE, list(path), department=original.department, rows=1)
-        elif isinstance(original, InvalidIdentifier):
+        elif isinstance(original, InvalidIdentifier | BadArgument):
             shaped[(path, ErrorCode.BAD_USER_INPUT, original.reason)] = error(
                 original.reason, ErrorCode.BAD_USER_INPUT, list(path), reason=original.reason)
         elif original is None:

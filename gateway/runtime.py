@@ -8,6 +8,7 @@ from graphql import GraphQLSchema
 
 from access.decisions import DecisionCache
 from access.row_maskers import RowMaskerCache
+from audit.recorder import Recorder
 from catalog import Catalog
 from connectors.base import Connector
 from gateway.documents import DocumentCache
@@ -27,6 +28,7 @@ class Runtime:
     decisions: DecisionCache
     row_maskers: RowMaskerCache
     documents: DocumentCache
+    recorder: Recorder | None = None
 
     @property
     def graphql_schema(self) -> GraphQLSchema:

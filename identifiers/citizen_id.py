@@ -18,6 +18,7 @@ _LENGTH = 18
 _RESIDENCE_PERMIT_PREFIXES = ("81", "82", "83")
 
 
+@lru_cache(maxsize=65_536)
 def normalize_citizen_id(raw: str) -> str:
     """Return the canonical 18-character form, or raise InvalidIdentifier naming the failed check."""
     number = "".join(raw.split()).upper()

@@ -7,6 +7,8 @@ over type + issuer + serial + version.
 
 import re
 
+from functools import lru_cache
+
 from stdnum.iso7064 import mod_37_36
 
 from identifiers.errors import InvalidIdentifier
@@ -20,6 +22,7 @@ _SERIAL = re.compile(r"[0-9A-Z]+")
 _VERSION = re.compile(r"[0-9]{3}")
 
 
+@lru_cache(maxsize=65_536)
 def normalize_licence_id(raw: str) -> str:
     """Return the canonical upper-case form, or raise InvalidIdentifier naming the failed part."""
     licence_id = "".join(raw.split()).upper()

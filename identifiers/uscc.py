@@ -4,6 +4,8 @@ stdnum.cn.uscc is used for the mod-31 check character only: its validate rejects
 registration-department codes A, N and Y (standards.md §3.3).
 """
 
+from functools import lru_cache
+
 from stdnum.cn import uscc
 
 from identifiers.errors import InvalidIdentifier
@@ -23,6 +25,7 @@ _LAYOUT = (
 )
 
 
+@lru_cache(maxsize=65_536)
 def normalize_uscc(raw: str) -> str:
     """Return the canonical 18-character form, or raise InvalidIdentifier naming the failed check."""
     code = "".join(raw.split()).upper()

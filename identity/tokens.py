@@ -1,13 +1,17 @@
 """Who is calling: a signed JWT (HS256 with a shared secret, or RS256/ES256 with a public key)."""
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
 REQUIRED_CLAIMS = ["exp", "sub", "dept"]
+MAX_SYSTEM_NAME = 128
 
 
 @dataclass(frozen=True)
@@ -22,9 +26,13 @@ class Unauthenticated(Exception):
 
 
 class TokenVerifier:
-    def __init__(self, key: str | bytes, algorithms: list[str]) -> None:
+    """Verifies tokens, remembering the claims of recently verified ones (expiry is checked each time)."""
+
+    def __init__(self, key: str | bytes, algorithms: list[str], capacity: int = 4096) -> None:
         self._key = key
         self._algorithms = algorithms
+        self._capacity = capacity
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     @classmethod
     def with_secret(cls, secret: str) -> TokenVerifier:
@@ -38,11 +46,23 @@ class TokenVerifier:
         if not authorization:
             raise Unauthenticated("missing Authorization header; send 'Authorization: Bearer <token>'")
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._decode(token)
+            self._verified[token] = claims
+            if len(self._verified) > self._capacity:
+                self._verified.popitem(last=False)
+        elif claims["exp"] <= time.time():
+            del self._verified[token]
+            raise Unauthenticated("the token has expired")
+        return _caller_from(claims, departments)
+
+    def _decode(self, token: str) -> dict[str, Any]:
         try:
-            claims = jwt.decode(token.strip(), self._key, algorithms=self._algorithms,
-                                options={"require": REQUIRED_CLAIMS})
+            return jwt.decode(token, self._key, algorithms=self._algorithms, options={"require": REQUIRED_CLAIMS})
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.MissingRequiredClaimError as exc:
@@ -51,13 +71,12 @@ class TokenVerifier:
             raise Unauthenticated("the token's signature does not verify") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("the token is malformed or uses an algorithm not accepted here") from None
-        return _caller_from(claims, departments)
 
 
 def _caller_from(claims: dict, departments: Collection[str]) -> Caller:
     system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
-    if not isinstance(system, str) or not system:
-        raise Unauthenticated("the token's 'sub' claim must name the calling system")
+    if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
+        raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} characters")
     if department not in departments:
         raise Unauthenticated(f"the token's department {department!r} is not a known department")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):

@@ -15,13 +15,17 @@ def raw_key(field: str) -> str:
 
 
 class RowIntake:
-    def __init__(self, type_name: str, join_fields: Sequence[str], mask: RowMasker | None) -> None:
+    def __init__(self, type_name: str, join_fields: Sequence[str], subject_field: str, mask: RowMasker | None,
+                 subjects: set[str]) -> None:
         self._type_name = type_name
         self._copies = [(field, raw_key(field)) for field in join_fields]
+        self._subject_field = subject_field
         self._mask = mask
+        self._subjects = subjects
 
     def __call__(self, rows: list[Row]) -> list[Row]:
-        type_name, copies, mask = self._type_name, self._copies, self._mask
+        type_name, copies, mask, subject = self._type_name, self._copies, self._mask, self._subject_field
+        self._subjects.update(row[subject] for row in rows if row[subject])
         for row in rows:
             row[TYPE_KEY] = type_name
             for field, hidden in copies:

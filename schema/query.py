@@ -8,11 +8,16 @@ from strawberry.schema.config import StrawberryConfig
 
 from catalog import Catalog
 from resolvers import roots
+from schema.access_record import AccessRecord
 from schema.types import build_types
 
 
 def _getitem(obj: Any, name: str) -> Any:
     return obj[name]
+
+
+def _access_record() -> dict[str, Any]:
+    return {}
 
 
 def build_schema(catalog: Catalog) -> strawberry.Schema:
@@ -36,6 +41,9 @@ def build_schema(catalog: Catalog) -> strawberry.Schema:
         licence_ = strawberry.field(
             name="licence", resolver=roots.licence, graphql_type=Optional[licence],
             description="One electronic licence by its GB/T 36904 identifier; null when there is none.")
+        accessRecord = strawberry.field(
+            resolver=_access_record, graphql_type=AccessRecord,
+            description="The access record (role 'auditor' only): who accessed what, why, with proofs.")
 
     return strawberry.Schema(
         query=Query,

@@ -22,7 +22,7 @@ def dataset():
 
 def _sqlite_stores(directory: Path) -> Stores:
     return Stores(f"sqlite+aiosqlite:///{directory}/population.db", f"sqlite+aiosqlite:///{directory}/entity.db",
-                  f"sqlite+aiosqlite:///{directory}/licence.db")
+                  f"sqlite+aiosqlite:///{directory}/licence.db", f"sqlite+aiosqlite:///{directory}/access-log.db")
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,7 @@ def server_stores(dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     directory = tmp_path_factory.mktemp("stores-servers")
     with ExitStack() as stack:
         chosen = Stores(stack.enter_context(postgres_database()), stack.enter_context(mariadb_database()),
-                        f"sqlite+aiosqlite:///{directory}/licence.db")
+                        f"sqlite+aiosqlite:///{directory}/licence.db", stack.enter_context(postgres_database()))
         load_stores(dataset, chosen)
         yield chosen
 

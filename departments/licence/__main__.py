@@ -11,7 +11,7 @@ def main(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8001),
 ) -> None:
-    uvicorn.run(create_app(database_url), host=host, port=port)
+    uvicorn.run(create_app(database_url), host=host, port=port, access_log=False)
 
 
 if __name__ == "__main__":

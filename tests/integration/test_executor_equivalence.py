@@ -33,6 +33,7 @@ def both(sqlite_stores: Stores) -> Iterator[tuple[Gateway, Gateway]]:
 
 def _without_request_id(body: dict) -> dict:
     body["extensions"].pop("requestId")
+    body["extensions"].pop("accessRecord")
     return body
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections import Counter
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ class Stores:
     population_url: str
     entity_url: str
     licence_store_url: str
+    audit_url: str
 
 
 @dataclass
@@ -76,13 +79,15 @@ def start_licence_service(store_url: str) -> tuple[Any, ThreadedServer]:
 def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tuple[Any, ThreadedServer] | None = None,
                   **overrides: Any) -> Gateway:
     licence_app, licence_server = licence or start_licence_service(stores.licence_store_url)
+    options = {"state_dir": Path(tempfile.mkdtemp(prefix="huitong-state-")), "audit_url": stores.audit_url}
+    options.update(overrides)
     settings = Settings(
         population_url=stores.population_url,
         entity_url=stores.entity_url,
         licence_url=licence_url or licence_server.url,
         jwt_secret=JWT_SECRET,
         token_key=TOKEN_KEY,
-        **overrides,
+        **options,
     )
     app = create_app(settings)
     gateway_server = ThreadedServer(app).start()

@@ -1,0 +1,1 @@
+"""The access record: an append-only, Merkle-logged record of every request."""

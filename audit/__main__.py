@@ -1,0 +1,226 @@
+"""python -m audit: verify the access record, issue a checkpoint, trace a subject or caller, report usage, prune.
+
+Reads the same settings as the gateway (settings.Settings): HUITONG_AUDIT_URL, HUITONG_AUDIT_HASH,
+HUITONG_AUDIT_ORIGIN (also the signing key's name), HUITONG_AUDIT_RETENTION_DAYS and HUITONG_STATE_DIR (the
+signing key <state>/audit-signing-key.pem, the subject key <state>/audit-subject-key). Times are ISO 8601;
+one without a zone is local time. Exit status: 0 on success, 1 when verify finds a problem, 2 on an error.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, Optional, TypeVar
+
+import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from rich.console import Console
+from rich.table import Table
+
+from audit.checkpoints import (CheckpointSigner, load_or_create_signing_key, open_checkpoint, parse_verifier_key,
+                               verifier_key)
+from audit.database import AuditUnavailable
+from audit.store import AccessLog, LogConfig
+from audit.subjects import subject_tag
+from audit.verify import verify_log
+from identifiers import InvalidIdentifier
+from identity.secrets_store import local_secret
+from settings import Settings
+
+SIGNING_KEY_FILE = "audit-signing-key.pem"
+SUBJECT_KEY_NAME = "audit-subject-key"
+
+T = TypeVar("T")
+app = typer.Typer(help="The access record: verify, checkpoint, trace, usage, prune.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(message, style="red", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"not an ISO 8601 date-time: {text!r}") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _signer(settings: Settings) -> CheckpointSigner:
+    return CheckpointSigner(settings.audit_origin, load_or_create_signing_key(settings.state_dir / SIGNING_KEY_FILE))
+
+
+def _with_log(settings: Settings, use: Callable[[AccessLog], Awaitable[T]]) -> T:
+    config = LogConfig(url=settings.access_log_url, origin=settings.audit_origin, hash_algorithm=settings.audit_hash,
+                       retention_days=settings.audit_retention_days)
+
+    async def run() -> T:
+        access_log = await AccessLog.open(config, _signer(settings))
+        try:
+            return await use(access_log)
+        finally:
+            await access_log.close()
+
+    try:
+        return asyncio.run(run())
+    except AuditUnavailable as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def verify(key: list[str] = typer.Option([], "--key", help="A trusted verifier key (name+id+base64), repeatable; "
+                                                           "default: the public half of this host's signing key.")
+           ) -> None:
+    """Check every checkpoint signature and recompute the tree from the stored entries."""
+    settings = Settings()
+    try:
+        trusted = dict(parse_verifier_key(text) for text in key) if key else _own_key(settings)
+    except ValueError as error:
+        raise _fail(f"bad --key: {error}") from None
+    try:
+        report = asyncio.run(verify_log(settings.access_log_url, trusted, settings.audit_hash))
+    except AuditUnavailable as error:
+        raise _fail(str(error)) from None
+    table = Table(show_header=False)
+    for label, value in (("log size", report.size), ("checkpoints checked", report.checkpoints_checked),
+                         ("entries checked", report.entries_checked), ("of which pruned", report.pruned)):
+        table.add_row(label, str(value))
+    console.print(table)
+    if not report.ok:
+        errors.print(f"FAILED: {report.first_problem}", style="red", markup=False, highlight=False)
+        raise typer.Exit(1)
+    console.print("[green]OK: the access record verifies[/green]")
+
+
+def _own_key(settings: Settings) -> dict[str, Ed25519PublicKey]:
+    path = settings.state_dir / SIGNING_KEY_FILE
+    if not path.exists():
+        raise _fail(f"no signing key at {path}; give the log's verifier key with --key")
+    signer = _signer(settings)
+    console.print(f"trusting {verifier_key(signer.name, signer.public_key)}")
+    return {signer.name: signer.public_key}
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint at the current size now (if the log grew) and print the latest signed note."""
+    async def issue(access_log: AccessLog) -> str | None:
+        await access_log.checkpoint_now()
+        return await access_log.latest_checkpoint()
+
+    note = _with_log(Settings(), issue)
+    if note is None:
+        raise _fail("the log is empty: no checkpoint")
+    console.print(note, end="", markup=False, highlight=False)
+
+
+@app.command()
+def subject(identifier: str = typer.Argument(..., help="A citizen ID number or a USCC.")) -> None:
+    """Every access to one person or legal entity, each with its inclusion proof and the checkpoint."""
+    settings = Settings()
+    if not (settings.state_dir / SUBJECT_KEY_NAME).exists():
+        raise _fail(f"no subject key at {settings.state_dir / SUBJECT_KEY_NAME}: run this where the gateway runs")
+    try:
+        tag = subject_tag(local_secret(settings.state_dir, SUBJECT_KEY_NAME).encode(), identifier)
+    except InvalidIdentifier as error:
+        raise _fail(f"{identifier!r} is {error.reason}") from None
+    signer = _signer(settings)
+
+    async def trace(access_log: AccessLog) -> tuple[list, str | None]:
+        found = await access_log.entries_for_subjects([tag])
+        if not found:
+            return [], None
+        await access_log.checkpoint_now()
+        note = await access_log.latest_checkpoint()
+        size = open_checkpoint(note, {signer.name: signer.public_key}).size
+        return [(seq, entry, await access_log.leaf_hash(seq), await access_log.inclusion_proof(seq, size))
+                for seq, entry in found], note
+
+    accesses, note = _with_log(settings, trace)
+    if not accesses:
+        console.print("No access to this subject is on record (entries past the retention period are pruned).")
+        return
+    table = _entry_table("request")
+    for seq, entry, _, _ in accesses:
+        table.add_row(*_entry_cells(seq, entry), entry.get("requestId") or "-")
+    console.print(table)
+    for seq, _, leaf_hash, proof in accesses:
+        console.print(f"entry {seq}: leaf hash {_b64(leaf_hash)}, inclusion proof (nearest sibling first):",
+                      markup=False, highlight=False)
+        for hash_ in proof:
+            console.print(f"  {_b64(hash_)}", markup=False, highlight=False)
+    console.print("The proofs lead to the root of this signed checkpoint:")
+    console.print(note, end="", markup=False, highlight=False)
+
+
+@app.command()
+def caller(sub: Optional[str] = typer.Option(None, "--sub", help="The calling system (token 'sub')."),
+           dept: Optional[str] = typer.Option(None, "--dept", help="The calling department (token 'dept')."),
+           since: str = typer.Option(..., "--since"), until: str = typer.Option(..., "--until")) -> None:
+    """What a calling system and/or department accessed in [since, until)."""
+    if sub is None and dept is None:
+        raise _fail("give --sub or --dept (or both)")
+    start, end = _moment(since), _moment(until)
+    found = _with_log(Settings(), lambda access_log: access_log.entries_for_caller(sub, dept, start, end))
+    table = _entry_table("subjects")
+    for seq, entry in found:
+        table.add_row(*_entry_cells(seq, entry), str(len(entry.get("subjects") or ())))
+    console.print(table)
+
+
+@app.command()
+def usage(since: str = typer.Option(..., "--since"), until: str = typer.Option(..., "--until")) -> None:
+    """Each consumer department's use of shared data in [since, until)."""
+    start, end = _moment(since), _moment(until)
+    rows = _with_log(Settings(), lambda access_log: access_log.usage(start, end))
+    table = Table("department", "requests", "records", "fields by share class", "by purpose", "by provider")
+    for row in rows:
+        table.add_row(row["department"], str(row["requests"]), str(row["records"]),
+                      *(_counts(row[key]) for key in ("fieldsByShareClass", "byPurpose", "byProvider")))
+    console.print(table)
+
+
+@app.command()
+def prune(before: Optional[str] = typer.Option(None, "--before", help="Prune entries logged before this time."),
+          retention_days: Optional[int] = typer.Option(None, "--retention-days", help=(
+              "Prune entries older than this many days (default: HUITONG_AUDIT_RETENTION_DAYS)."))) -> None:
+    """Remove the bodies and subject tags of old entries; their tree hashes stay, so the log still verifies."""
+    if before is not None and retention_days is not None:
+        raise _fail("give --before or --retention-days, not both")
+    cut = None if before is None else _moment(before)
+
+    async def run(access_log: AccessLog) -> int:
+        if cut is not None:
+            return await access_log.prune(cut)
+        if retention_days is not None:
+            return await access_log.prune(datetime.now().astimezone() - timedelta(days=retention_days))
+        return await access_log.prune_expired()
+
+    console.print(f"pruned {_with_log(Settings(), run)} entries")
+
+
+def _entry_table(last_column: str) -> Table:
+    return Table("seq", "time", "system", "department", "purpose", "case", "status", "fields", last_column)
+
+
+def _entry_cells(seq: int, entry: dict[str, Any]) -> list[str]:
+    caller_claims = entry.get("caller") or {}
+    fields = "\n".join(f"{f.get('field')} {f.get('decision')}" for f in entry.get("fields") or ())
+    return [str(seq), entry.get("time", ""), caller_claims.get("sub") or "-", caller_claims.get("dept") or "-",
+            entry.get("purpose") or "-", entry.get("purposeRef") or "-", str(entry.get("status", "-")), fields]
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return "\n".join(f"{key}: {count}" for key, count in sorted(counts.items()))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+if __name__ == "__main__":
+    app()

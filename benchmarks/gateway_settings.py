@@ -1,0 +1,34 @@
+"""The settings of a benchmarked gateway, given alike to its own process and to the in-process twin."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from benchmarks.stores import Stores
+from settings import Settings
+
+
+def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_key: str, state_dir: Path,
+                     governance: bool) -> dict[str, str]:
+    """Setting name -> value; everything the gateway writes goes under `state_dir`."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "population_url": stores.population_url,
+        "entity_url": stores.entity_url,
+        "licence_url": licence_url,
+        "jwt_secret": jwt_secret,
+        "token_key": token_key,
+        "state_dir": str(state_dir),
+        "audit_url": f"sqlite+aiosqlite:///{state_dir}/access-log.db",
+        "dev_mode": "false",
+        "governance": "true" if governance else "false",
+    }
+
+
+def as_environment(settings: Mapping[str, str]) -> dict[str, str]:
+    return {f"HUITONG_{name.upper()}": value for name, value in settings.items()}
+
+
+def in_process(settings: Mapping[str, str]) -> Settings:
+    """Settings as the environment would give them: a name this version does not know is ignored."""
+    return Settings(**{name: value for name, value in settings.items() if name in Settings.model_fields})
