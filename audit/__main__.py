@@ -18,8 +18,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 from rich.table import Table
 
-from audit.checkpoints import (CheckpointSigner, load_or_create_signing_key, open_checkpoint, parse_verifier_key,
-                               verifier_key)
+from audit.checkpoints import (
+    CheckpointSigner,
+    load_or_create_signing_key,
+    open_checkpoint,
+    parse_verifier_key,
+    verifier_key,
+)
 from audit.database import AuditUnavailable
 from audit.store import AccessLog, LogConfig
 from audit.subjects import subject_tag

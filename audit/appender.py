@@ -26,8 +26,15 @@ from audit.canonical import canonical_json
 from audit.database import AuditUnavailable, LogDatabase
 from audit.merkle import PerfectHash, TreeHasher, completed_perfect_nodes
 from audit.proofs import computed_from_stored_nodes
-from audit.schema import (NAME_LENGTH, STATE_ROW, TAG_LENGTH, access_log_entries, access_log_nodes,
-                          access_log_state, access_log_subjects)
+from audit.schema import (
+    NAME_LENGTH,
+    STATE_ROW,
+    TAG_LENGTH,
+    access_log_entries,
+    access_log_nodes,
+    access_log_state,
+    access_log_subjects,
+)
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,15 @@ from typing import TypeVar
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from audit.merkle import (PerfectHash, SubtreeHash, TreeHasher, consistency_proof, inclusion_proof,
-                          perfect_subtree_hash, root_from)
+from audit.merkle import (
+    PerfectHash,
+    SubtreeHash,
+    TreeHasher,
+    consistency_proof,
+    inclusion_proof,
+    perfect_subtree_hash,
+    root_from,
+)
 from audit.schema import access_log_checkpoints, access_log_nodes
 
 T = TypeVar("T")

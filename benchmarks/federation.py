@@ -27,7 +27,15 @@ from benchmarks.gateway_settings import gateway_settings
 from benchmarks.latency import Latency, Sampling, measure
 from benchmarks.processes import gateway, licence_service
 from benchmarks.queries import DEPARTMENT, PURPOSE, governed_headers, person_body, persons_body
-from benchmarks.report import JOINED_P50_TARGET_MS, GovernanceOverhead, Results, Scenario, render
+from benchmarks.report import (
+    GOVERNANCE_OVERHEAD_TARGET,
+    JOINED_P50_TARGET_MS,
+    RECORD_OVERHEAD_TARGETS,
+    Overhead,
+    Results,
+    Scenario,
+    render,
+)
 from benchmarks.scenarios import person_lookups, persons_lookup
 from benchmarks.statements import SourceCounts, count_statements
 from benchmarks.stores import Stores, fresh_stores, load_stores
@@ -52,6 +60,12 @@ THROUGHPUT_SECONDS = 10.0
 class Gateways:
     governed: GraphQLClient
     ungoverned: GraphQLClient
+    unrecorded: GraphQLClient
+
+
+# gateway name -> (governance, access record)
+GATEWAY_FEATURES = {"governed": (True, True), "ungoverned": (False, True), "unrecorded": (True, False),
+                    "twin": (True, True)}
 
 
 def _persons_name(size: int) -> str:
@@ -73,20 +87,25 @@ def _latencies(console: Console, gateways: Gateways, lookup_ids: list[str],
     return measured
 
 
-def _governance(console: Console, gateways: Gateways, lookup_ids: list[str],
-                persons_ids: list[str]) -> list[GovernanceOverhead]:
+def _overheads(console: Console, gateways: Gateways, lookup_ids: list[str],
+               persons_ids: list[str]) -> list[Overhead]:
+    joined = _persons_name(len(persons_ids))
     cases = [
-        ("single person", SMALL, person_lookups(gateways.governed, lookup_ids),
-         person_lookups(gateways.ungoverned, lookup_ids)),
-        (_persons_name(len(persons_ids)), LARGE, persons_lookup(gateways.governed, persons_ids),
-         persons_lookup(gateways.ungoverned, persons_ids)),
+        ("governance", "single person", GOVERNANCE_OVERHEAD_TARGET, SMALL,
+         person_lookups(gateways.governed, lookup_ids), person_lookups(gateways.ungoverned, lookup_ids)),
+        ("governance", joined, GOVERNANCE_OVERHEAD_TARGET, LARGE,
+         persons_lookup(gateways.governed, persons_ids), persons_lookup(gateways.ungoverned, persons_ids)),
+        ("access record", "single person", RECORD_OVERHEAD_TARGETS["single person"], SMALL,
+         person_lookups(gateways.governed, lookup_ids), person_lookups(gateways.unrecorded, lookup_ids)),
+        ("access record", joined, RECORD_OVERHEAD_TARGETS["joined"], LARGE,
+         persons_lookup(gateways.governed, persons_ids), persons_lookup(gateways.unrecorded, persons_ids)),
     ]
     overheads = []
-    for name, sampling, on, off in cases:
-        with console.status(f"governance on/off, {name}…"):
+    for feature, name, target, sampling, on, off in cases:
+        with console.status(f"{feature} on/off, {name}…"):
             measured = measure({"on": on, "off": off}, sampling)
-        overheads.append(GovernanceOverhead(name, measured["on"], measured["off"]))
-        console.print(f"  governance {name}: on p50 {measured['on'].p50:.1f} ms, "
+        overheads.append(Overhead(feature, name, measured["on"], measured["off"], target))
+        console.print(f"  {feature} {name}: on p50 {measured['on'].p50:.1f} ms, "
                       f"off p50 {measured['off'].p50:.1f} ms, overhead {overheads[-1].overhead:+.1%}")
     return overheads
 
@@ -106,7 +125,7 @@ def _show(console: Console, name: str, latency: Latency) -> None:
 class Measured:
     scenarios: list[Scenario]
     throughput: Throughput
-    governance: list[GovernanceOverhead]
+    overheads: list[Overhead]
 
 
 def _run(console: Console, directory: Path) -> Measured:
@@ -129,14 +148,15 @@ def _run(console: Console, directory: Path) -> Measured:
         with console.status("Starting the licence service and the gateways…"):
             licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory)).url
             settings = {name: gateway_settings(stores, licence_url, jwt_secret, token_key, directory / name,
-                                               governance=name != "ungoverned")
-                        for name in ("governed", "ungoverned", "twin")}
-            governed, ungoverned = (stack.enter_context(gateway(name, settings[name], directory))
-                                    for name in ("governed", "ungoverned"))
+                                               governance=governance, audit=audit)
+                        for name, (governance, audit) in GATEWAY_FEATURES.items()}
+            governed, ungoverned, unrecorded = (stack.enter_context(gateway(name, settings[name], directory))
+                                                for name in ("governed", "ungoverned", "unrecorded"))
         gateways = Gateways(stack.enter_context(closing(GraphQLClient(governed.url, headers))),
-                            stack.enter_context(closing(GraphQLClient(ungoverned.url, {}))))
-        console.print(f"Gateway {governed.url} (governed), {ungoverned.url} (ungoverned); "
-                      f"licence service {licence_url}")
+                            stack.enter_context(closing(GraphQLClient(ungoverned.url, {}))),
+                            stack.enter_context(closing(GraphQLClient(unrecorded.url, headers))))
+        console.print(f"Gateways {governed.url} (governed, recorded), {ungoverned.url} (ungoverned), "
+                      f"{unrecorded.url} (not recorded); licence service {licence_url}")
 
         latencies = _latencies(console, gateways, lookup_ids, persons_ids)
         with console.status(f"Throughput: {THROUGHPUT_CONCURRENCY} concurrent for {THROUGHPUT_SECONDS:.0f} s…"):
@@ -145,7 +165,7 @@ def _run(console: Console, directory: Path) -> Measured:
         console.print(f"  throughput: {throughput.per_second:.0f} req/s, {throughput.errors} errors; "
                       f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms, "
                       f"client {throughput.client_cpu_ms_per_request:.2f} ms")
-        governance = _governance(console, gateways, lookup_ids, persons_ids)
+        overheads = _overheads(console, gateways, lookup_ids, persons_ids)
         with console.status("Counting statements per source (in-process gateway)…"):
             statements = _statements(settings["twin"], stores, headers, lookup_ids, persons_ids)
         with console.status("Floor of the 1,000 joined persons…"):
@@ -157,7 +177,7 @@ def _run(console: Console, directory: Path) -> Measured:
         name, largest = _persons_name(size), size == max(PERSONS_SIZES)
         scenarios.append(Scenario(name, latencies[name], statements[name], floor if largest else None,
                                   JOINED_P50_TARGET_MS if largest else None))
-    return Measured(scenarios, throughput, governance)
+    return Measured(scenarios, throughput, overheads)
 
 
 def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str, str]:
@@ -171,8 +191,9 @@ def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str,
                 f"in SQLite behind the licence service (its own process); synthetic, seed {SEED}",
         "gateway": f"one uvicorn worker, executor `{Settings().executor}`; caller {DEPARTMENT}, purpose {PURPOSE} "
                    "(person fields clear, licence fields masked)",
-        "method": "sequential requests over one keep-alive httpx connection after a warm-up; governance on and off "
-                  "alternate request by request; statements are the SQL statements each engine executed (BEGIN and "
+        "method": "sequential requests over one keep-alive httpx connection after a warm-up; a feature on and off "
+                  "alternate request by request (each entry of the access record durably committed to PostgreSQL "
+                  "before its answer leaves); statements are the SQL statements each engine executed (BEGIN and "
                   "ROLLBACK not included) and the licence service's batch calls, counted on an in-process twin",
     }
 
@@ -189,7 +210,7 @@ def main() -> None:
         measured = _run(console, Path(directory))
     elapsed_s = time.monotonic() - clock
     table = render(Results(_facts(started, elapsed_s, load_at_start), measured.scenarios, measured.throughput,
-                           measured.governance))
+                           measured.overheads))
     RESULTS.write_text(table, encoding="utf-8")
     print()
     print(table)

@@ -9,7 +9,7 @@ from settings import Settings
 
 
 def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_key: str, state_dir: Path,
-                     governance: bool) -> dict[str, str]:
+                     governance: bool, audit: bool) -> dict[str, str]:
     """Setting name -> value; everything the gateway writes goes under `state_dir`."""
     state_dir.mkdir(parents=True, exist_ok=True)
     return {
@@ -19,7 +19,8 @@ def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_ke
         "jwt_secret": jwt_secret,
         "token_key": token_key,
         "state_dir": str(state_dir),
-        "audit_url": f"sqlite+aiosqlite:///{state_dir}/access-log.db",
+        "audit": "true" if audit else "false",
+        "audit_url": stores.audit_url,
         "dev_mode": "false",
         "governance": "true" if governance else "false",
     }

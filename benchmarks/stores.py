@@ -10,8 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from benchmarks.databases import mariadb_database, postgres_database
 from departments.loading import Department, load_department
+from departments.scratch import mariadb_database, postgres_database
 from departments.synthetic import Dataset
 
 
@@ -20,14 +20,16 @@ class Stores:
     population_url: str
     entity_url: str
     licence_store_url: str
+    audit_url: str
 
 
 @contextmanager
 def fresh_stores(directory: Path) -> Iterator[Stores]:
-    """Population on PostgreSQL, legal entities on MariaDB, licences in SQLite under `directory`."""
+    """Population on PostgreSQL, legal entities on MariaDB, licences in SQLite under `directory`, the access
+    record on PostgreSQL (as in production)."""
     with ExitStack() as stack:
         yield Stores(stack.enter_context(postgres_database()), stack.enter_context(mariadb_database()),
-                     f"sqlite+aiosqlite:///{directory}/licence.db")
+                     f"sqlite+aiosqlite:///{directory}/licence.db", stack.enter_context(postgres_database()))
 
 
 def load_stores(dataset: Dataset, stores: Stores, console: Console) -> None:

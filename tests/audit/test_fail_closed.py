@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from audit.checkpoints import CheckpointSigner
 from audit.store import AccessLog, AuditUnavailable, LogConfig
 from audit.verify import verify_log
+from departments.scratch import POSTGRES
 from tests.audit.conftest import ORIGIN, execute, fetch, make_entry
-from tests.support.servers import postgres_database, postgres_url
+from tests.support.servers import postgres_database
 
 SUBJECT = "a" * 64
 
@@ -37,7 +38,7 @@ async def test_a_removed_sqlite_directory_refuses_entries(tmp_path: Path, signer
 
 async def _drop_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    engine = create_async_engine(postgres_url("postgres"), isolation_level="AUTOCOMMIT")
+    engine = create_async_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
             await connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-
 from pathlib import Path
 
 from audit.checkpoints import CheckpointSigner, load_or_create_signing_key

@@ -4,8 +4,8 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections import Counter
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx

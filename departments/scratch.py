@@ -1,7 +1,8 @@
-"""Fresh PostgreSQL and MariaDB databases for one run, dropped afterwards (even on failure)."""
+"""Scratch PostgreSQL and MariaDB databases for a test or benchmark run, dropped afterwards (even on failure)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,8 +10,10 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-MARIADB = "mysql+asyncmy://root@127.0.0.1:3306"
+POSTGRES_ADDRESS = (os.environ.get("HUITONG_TEST_POSTGRES_HOST", "127.0.0.1"), 5432)
+MARIADB_ADDRESS = (os.environ.get("HUITONG_TEST_MARIADB_HOST", "127.0.0.1"), 3306)
+POSTGRES = f"postgresql+asyncpg://postgres@{POSTGRES_ADDRESS[0]}:{POSTGRES_ADDRESS[1]}"
+MARIADB = f"mysql+asyncmy://root@{MARIADB_ADDRESS[0]}:{MARIADB_ADDRESS[1]}"
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -23,7 +26,7 @@ async def _admin(url: str, statement: str) -> None:
 
 
 def _database_name() -> str:
-    return "huitong_bench_" + secrets.token_hex(4)
+    return "huitong_t_" + secrets.token_hex(4)
 
 
 @contextmanager
