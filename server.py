@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             runtime.recorder = await open_recorder(runtime.settings)
             tasks.append(asyncio.create_task(runtime.recorder.log.run_checkpoints()))
             tasks.append(asyncio.create_task(runtime.recorder.run_retention()))
+            tasks.append(asyncio.create_task(runtime.recorder.log.run_indexing()))
         try:
             yield
         finally:

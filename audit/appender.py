@@ -33,7 +33,6 @@ from audit.schema import (
     access_log_entries,
     access_log_nodes,
     access_log_state,
-    access_log_subjects,
 )
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,6 @@ class PreparedEntry:
     logged_at: datetime
     caller_sub: str | None
     caller_dept: str | None
-    subjects: frozenset[str]
 
 
 def prepare_entry(entry: Mapping[str, Any], hasher: TreeHasher) -> PreparedEntry:
@@ -60,10 +58,9 @@ def prepare_entry(entry: Mapping[str, Any], hasher: TreeHasher) -> PreparedEntry
     for name, value in (("caller.sub", sub), ("caller.dept", dept)):
         if value is not None and (not isinstance(value, str) or len(value) > NAME_LENGTH):
             raise ValueError(f"an entry's {name} must be a string of at most {NAME_LENGTH} characters")
-    subjects = frozenset(entry.get("subjects") or ())
-    if any(not isinstance(tag, str) or len(tag) != TAG_LENGTH for tag in subjects):
+    if any(not isinstance(tag, str) or len(tag) != TAG_LENGTH for tag in entry.get("subjects") or ()):
         raise ValueError(f"an entry's subjects must be {TAG_LENGTH}-character tags (audit.subjects.subject_tag)")
-    return PreparedEntry(body.decode("utf-8"), hasher.leaf(body), _logged_at(entry.get("time")), sub, dept, subjects)
+    return PreparedEntry(body.decode("utf-8"), hasher.leaf(body), _logged_at(entry.get("time")), sub, dept)
 
 
 def _logged_at(time: Any) -> datetime:
@@ -151,10 +148,6 @@ class GroupCommitWriter:
                 {"seq": seq, "logged_at": entry.logged_at, "caller_sub": entry.caller_sub,
                  "caller_dept": entry.caller_dept, "body": entry.body}
                 for seq, entry in enumerate(batch, start=size)])
-            subjects = [{"seq": seq, "tag": tag}
-                        for seq, entry in enumerate(batch, start=size) for tag in sorted(entry.subjects)]
-            if subjects:
-                await connection.execute(insert(access_log_subjects), subjects)
             await connection.execute(insert(access_log_nodes),
                                      [{"level": level, "idx": index, "hash": hash_} for level, index, hash_ in nodes])
             await connection.execute(

@@ -1,18 +1,21 @@
 """The canonical JSON bytes of a log entry: what the Merkle leaves hash."""
 
-import json
 import math
 from typing import Any
+
+import orjson
 
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8 without escapes; tuples become lists.
 
-    Raises TypeError for a non-str object key, a float that is not finite, or a value JSON
-    cannot represent."""
+    Raises TypeError for a non-str object key, a float that is not finite, an integer beyond
+    64 bits, or a value JSON cannot represent."""
     _refuse_non_canonical(value)
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise TypeError(str(exc)) from None
 
 
 def _refuse_non_canonical(value: Any) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from audit.schema import STATE_ROW, access_log_state, create_log_tables
+from audit.schema import STATE_ROW, access_log_state, access_log_subject_index, create_log_tables
 
 WAIT_SECONDS = 10  # longest wait for a connection, a statement or the writers' lock before giving up
 _LOCKING = "access_log_locking"
@@ -54,6 +54,16 @@ class LogDatabase:
                 select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW).with_for_update()
             )).scalar_one()
             yield connection, size
+
+    @asynccontextmanager
+    async def indexing(self) -> AsyncIterator[tuple[AsyncConnection, int]]:
+        """A write transaction holding the subject indexer's row, and how far the index reaches."""
+        async with self._locking.begin() as connection:
+            indexed = (await connection.execute(
+                select(access_log_subject_index.c.indexed_size)
+                .where(access_log_subject_index.c.id == STATE_ROW).with_for_update()
+            )).scalar_one()
+            yield connection, indexed
 
     async def create_tables(self) -> None:
         await create_log_tables(self._locking)

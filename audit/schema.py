@@ -72,6 +72,13 @@ access_log_subjects = Table(
     Index("ix_access_log_subjects_tag", "tag"),
 )
 
+# How far the subject index has caught up with the log: entries [0, indexed_size) are indexed.
+access_log_subject_index = Table(
+    "access_log_subject_index", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("indexed_size", BigInteger, nullable=False),
+)
+
 access_log_nodes = Table(
     "access_log_nodes", metadata,
     Column("level", SmallInteger, primary_key=True, autoincrement=False),
@@ -103,6 +110,10 @@ async def create_log_tables(engine: AsyncEngine) -> None:
                     select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))
                 if state.first() is None:
                     await connection.execute(insert(access_log_state).values(id=STATE_ROW, size=0))
+                indexed = await connection.execute(
+                    select(access_log_subject_index.c.indexed_size).where(access_log_subject_index.c.id == STATE_ROW))
+                if indexed.first() is None:
+                    await connection.execute(insert(access_log_subject_index).values(id=STATE_ROW, indexed_size=0))
             return
         except DBAPIError:
             if attempt == _CREATE_ATTEMPTS:

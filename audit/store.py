@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from audit import queries, retention
+from audit import indexing, queries, retention
 from audit.appender import GroupCommitWriter
 from audit.checkpointing import CheckpointIssuer
 from audit.checkpoints import Checkpoint, CheckpointSigner
-from audit.database import AuditUnavailable, LogDatabase, unavailable_on_database_error
+from audit.database import DATABASE_ERRORS, AuditUnavailable, LogDatabase, unavailable_on_database_error
 from audit.merkle import TreeHasher
 from audit.proofs import consistency_proof_between, inclusion_proof_at
 from audit.schema import access_log_checkpoints, access_log_nodes
@@ -95,6 +95,15 @@ class AccessLog:
                 log.exception("no checkpoint this round")
             await asyncio.sleep(CHECKPOINT_POLL_SECONDS)
 
+    async def run_indexing(self, interval_seconds: float = 0.5) -> None:
+        """Loop for a background task: keep the subject index caught up; database errors are logged."""
+        while True:
+            try:
+                await indexing.catch_up(self._database)
+            except DATABASE_ERRORS:
+                log.warning("the access log's subject index could not be updated; will retry", exc_info=True)
+            await asyncio.sleep(interval_seconds)
+
     async def latest_checkpoint(self) -> str | None:
         """The signed note of the latest checkpoint."""
         async with self._reading("read a checkpoint") as connection:
@@ -126,6 +135,8 @@ class AccessLog:
         return bytes(found)
 
     async def entries_for_subjects(self, tags: list[str]) -> list[tuple[int, dict[str, Any]]]:
+        with unavailable_on_database_error("index its subjects"):
+            await indexing.catch_up(self._database)
         async with self._reading("be searched") as connection:
             return await queries.entries_for_subjects(connection, tags)
 

@@ -25,7 +25,7 @@ from benchmarks.environment import load_average, machine, source_revision
 from benchmarks.floor import measure_floor
 from benchmarks.gateway_settings import gateway_settings
 from benchmarks.latency import Latency, Sampling, measure
-from benchmarks.processes import gateway, licence_service
+from benchmarks.processes import Service, gateway, licence_service
 from benchmarks.queries import DEPARTMENT, PURPOSE, governed_headers, person_body, persons_body
 from benchmarks.report import (
     GOVERNANCE_OVERHEAD_TARGET,
@@ -40,6 +40,7 @@ from benchmarks.scenarios import person_lookups, persons_lookup
 from benchmarks.statements import SourceCounts, count_statements
 from benchmarks.stores import Stores, fresh_stores, load_stores
 from benchmarks.throughput import Throughput, measure_throughput
+from benchmarks.wrk import measure_with_wrk, wrk_available
 from departments.synthetic import generate_dataset
 from settings import Settings
 
@@ -64,7 +65,7 @@ class Gateways:
 
 
 # gateway name -> (governance, access record)
-GATEWAY_FEATURES = {"governed": (True, True), "ungoverned": (False, True), "unrecorded": (True, False),
+GATEWAY_FEATURES = {"governed": (True, True), "ungoverned": (False, False), "unrecorded": (True, False),
                     "twin": (True, True)}
 
 
@@ -92,9 +93,9 @@ def _overheads(console: Console, gateways: Gateways, lookup_ids: list[str],
     joined = _persons_name(len(persons_ids))
     cases = [
         ("governance", "single person", GOVERNANCE_OVERHEAD_TARGET, SMALL,
-         person_lookups(gateways.governed, lookup_ids), person_lookups(gateways.ungoverned, lookup_ids)),
+         person_lookups(gateways.unrecorded, lookup_ids), person_lookups(gateways.ungoverned, lookup_ids)),
         ("governance", joined, GOVERNANCE_OVERHEAD_TARGET, LARGE,
-         persons_lookup(gateways.governed, persons_ids), persons_lookup(gateways.ungoverned, persons_ids)),
+         persons_lookup(gateways.unrecorded, persons_ids), persons_lookup(gateways.ungoverned, persons_ids)),
         ("access record", "single person", RECORD_OVERHEAD_TARGETS["single person"], SMALL,
          person_lookups(gateways.governed, lookup_ids), person_lookups(gateways.unrecorded, lookup_ids)),
         ("access record", joined, RECORD_OVERHEAD_TARGETS["joined"], LARGE,
@@ -117,6 +118,14 @@ def _statements(settings: dict[str, str], stores: Stores, headers: dict[str, str
     return count_statements(settings, stores.licence_store_url, headers, bodies)
 
 
+def _throughput(process: Service, headers: dict[str, str], lookup_ids: list[str]) -> Throughput:
+    if wrk_available():
+        return measure_with_wrk(process.url, process.pid, headers, lookup_ids, THROUGHPUT_CONCURRENCY,
+                                THROUGHPUT_SECONDS)
+    return measure_throughput(process.url, process.pid, headers, lookup_ids, THROUGHPUT_CONCURRENCY,
+                              THROUGHPUT_SECONDS, SEED)
+
+
 def _show(console: Console, name: str, latency: Latency) -> None:
     console.print(f"  {name}: p50 {latency.p50:.1f} ms, p95 {latency.p95:.1f} ms ({latency.count} samples)")
 
@@ -124,7 +133,7 @@ def _show(console: Console, name: str, latency: Latency) -> None:
 @dataclass(frozen=True)
 class Measured:
     scenarios: list[Scenario]
-    throughput: Throughput
+    throughputs: dict[str, Throughput]
     overheads: list[Overhead]
 
 
@@ -155,16 +164,17 @@ def _run(console: Console, directory: Path) -> Measured:
         gateways = Gateways(stack.enter_context(closing(GraphQLClient(governed.url, headers))),
                             stack.enter_context(closing(GraphQLClient(ungoverned.url, {}))),
                             stack.enter_context(closing(GraphQLClient(unrecorded.url, headers))))
-        console.print(f"Gateways {governed.url} (governed, recorded), {ungoverned.url} (ungoverned), "
-                      f"{unrecorded.url} (not recorded); licence service {licence_url}")
+        console.print(f"Gateways {governed.url} (governed, recorded), {unrecorded.url} (governed, not recorded), "
+                      f"{ungoverned.url} (neither); licence service {licence_url}")
 
         latencies = _latencies(console, gateways, lookup_ids, persons_ids)
         with console.status(f"Throughput: {THROUGHPUT_CONCURRENCY} concurrent for {THROUGHPUT_SECONDS:.0f} s…"):
-            throughput = measure_throughput(governed.url, governed.pid, headers, lookup_ids,
-                                            THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS, SEED)
-        console.print(f"  throughput: {throughput.per_second:.0f} req/s, {throughput.errors} errors; "
-                      f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms, "
-                      f"client {throughput.client_cpu_ms_per_request:.2f} ms")
+            throughputs = {label: _throughput(process, headers, lookup_ids)
+                           for label, process in (("access record on", governed), ("access record off", unrecorded))}
+        for label, throughput in throughputs.items():
+            console.print(f"  throughput, {label}: {throughput.per_second:.0f} req/s, {throughput.errors} errors; "
+                          f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms, "
+                          f"client {throughput.client_cpu_ms_per_request:.2f} ms")
         overheads = _overheads(console, gateways, lookup_ids, persons_ids)
         with console.status("Counting statements per source (in-process gateway)…"):
             statements = _statements(settings["twin"], stores, headers, lookup_ids, persons_ids)
@@ -177,7 +187,7 @@ def _run(console: Console, directory: Path) -> Measured:
         name, largest = _persons_name(size), size == max(PERSONS_SIZES)
         scenarios.append(Scenario(name, latencies[name], statements[name], floor if largest else None,
                                   JOINED_P50_TARGET_MS if largest else None))
-    return Measured(scenarios, throughput, overheads)
+    return Measured(scenarios, throughputs, overheads)
 
 
 def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str, str]:
@@ -192,7 +202,7 @@ def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str,
         "gateway": f"one uvicorn worker, executor `{Settings().executor}`; caller {DEPARTMENT}, purpose {PURPOSE} "
                    "(person fields clear, licence fields masked)",
         "method": "sequential requests over one keep-alive httpx connection after a warm-up; a feature on and off "
-                  "alternate request by request (each entry of the access record durably committed to PostgreSQL "
+                  "alternate request by request (governance is compared with the access record off on both sides) (each entry of the access record durably committed to PostgreSQL "
                   "before its answer leaves); statements are the SQL statements each engine executed (BEGIN and "
                   "ROLLBACK not included) and the licence service's batch calls, counted on an in-process twin",
     }
@@ -209,7 +219,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="huitong-bench-") as directory:
         measured = _run(console, Path(directory))
     elapsed_s = time.monotonic() - clock
-    table = render(Results(_facts(started, elapsed_s, load_at_start), measured.scenarios, measured.throughput,
+    table = render(Results(_facts(started, elapsed_s, load_at_start), measured.scenarios, measured.throughputs,
                            measured.overheads))
     RESULTS.write_text(table, encoding="utf-8")
     print()

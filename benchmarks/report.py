@@ -41,7 +41,7 @@ class Overhead:
 class Results:
     facts: dict[str, str]  # shown as "- key: value" above the tables
     scenarios: list[Scenario]
-    throughput: Throughput
+    throughputs: dict[str, Throughput]  # label -> measured
     overheads: list[Overhead]
 
 
@@ -64,9 +64,10 @@ def _scenario_row(scenario: Scenario) -> str:
             f"{_statements(scenario.statements)} | {floor_cell} | {target} |")
 
 
-def _throughput_row(throughput: Throughput) -> str:
+def _throughput_row(label: str, throughput: Throughput) -> str:
     capacity = 1000 / throughput.gateway_cpu_ms_per_request
-    return (f"| single-person lookup, 1 worker, {throughput.concurrency} concurrent, {throughput.seconds:.0f} s; "
+    return (f"| single-person lookup, {label}, 1 worker, {throughput.concurrency} concurrent, "
+            f"{throughput.seconds:.0f} s ({throughput.client}); "
             f"CPU per request: gateway {throughput.gateway_cpu_ms_per_request:.2f} ms (≈ {capacity:.0f} req/s on a "
             f"core of its own), client {throughput.client_cpu_ms_per_request:.2f} ms on the same 2 cores "
             f"| {throughput.per_second:.0f} req/s ({throughput.requests} requests, {throughput.errors} errors) "
@@ -92,7 +93,7 @@ def render(results: Results) -> str:
         "",
         "| measure | figure | target | met |",
         "| --- | --- | --- | --- |",
-        _throughput_row(results.throughput),
+        *(_throughput_row(label, throughput) for label, throughput in results.throughputs.items()),
         *(_overhead_row(measured) for measured in results.overheads),
         "",
     ]

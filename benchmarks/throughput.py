@@ -30,6 +30,7 @@ class Throughput:
     concurrency: int
     gateway_cpu_s: float
     client_cpu_s: float
+    client: str = "Python httpx client"
 
     @property
     def per_second(self) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from audit.store import AccessLog
-from tests.audit.conftest import make_entry
+from tests.audit.conftest import fetch, make_entry
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ALICE, BOB = "a" * 64, "b" * 64
@@ -65,3 +65,12 @@ async def test_usage_counts_requests_records_and_served_fields_per_department(ac
         {"department": "tax", "requests": 1, "records": 1, "fieldsByShareClass": {"UNCONDITIONAL": 1},
          "byPurpose": {"social-assistance-review": 1}, "byProvider": {"public-security": 1}},
     ]
+
+
+async def test_the_subject_index_is_built_after_the_append_and_caught_up_by_a_search(
+        access_log: AccessLog, log_url: str) -> None:
+    for number in range(5):
+        await access_log.append(make_entry(number, subjects=[ALICE]))
+    assert await fetch(log_url, "SELECT COUNT(*) FROM access_log_subjects") == [(0,)]
+    assert [seq for seq, _ in await access_log.entries_for_subjects([ALICE])] == [0, 1, 2, 3, 4]
+    assert await fetch(log_url, "SELECT indexed_size FROM access_log_subject_index") == [(5,)]

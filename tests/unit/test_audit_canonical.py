@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from audit.canonical import canonical_json
 
+INT64 = st.integers(min_value=-(2**63), max_value=2**64 - 1)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    st.none() | st.booleans() | INT64 | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=20,
 )
@@ -67,6 +68,11 @@ def test_is_json_and_stable(value):
     assert canonical_json(decoded) == encoded
 
 
-@given(st.dictionaries(st.text(max_size=8), st.integers(), max_size=8))
+@given(st.dictionaries(st.text(max_size=8), INT64, max_size=8))
 def test_insertion_order_does_not_matter(mapping):
     assert canonical_json(dict(reversed(list(mapping.items())))) == canonical_json(mapping)
+
+
+def test_integers_beyond_64_bits_are_refused():
+    with pytest.raises(TypeError, match="64-bit"):
+        canonical_json({"n": 2**64})
