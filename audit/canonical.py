@@ -19,13 +19,18 @@ def canonical_json(value: Any) -> bytes:
 
 
 def _refuse_non_canonical(value: Any) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise TypeError(f"canonical JSON has no form for the float {value!r}")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"canonical JSON object keys must be str, not {type(key).__name__} ({key!r})")
-            _refuse_non_canonical(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _refuse_non_canonical(item)
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str | bool | int) or item is None:
+            continue
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise TypeError(f"canonical JSON has no form for the float {item!r}")
+        elif isinstance(item, dict):
+            for key in item:
+                if not isinstance(key, str):
+                    raise TypeError(f"canonical JSON object keys must be str, not {type(key).__name__} ({key!r})")
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)

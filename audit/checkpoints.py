@@ -47,7 +47,7 @@ class Checkpoint:
             raise ValueError("a checkpoint root hash must not be empty")
 
     def body(self) -> bytes:
-        return f"{self.origin}\n{self.size}\n{_b64(self.root)}\n".encode("utf-8")
+        return f"{self.origin}\n{self.size}\n{_b64(self.root)}\n".encode()
 
 
 def key_id(name: str, public_key: Ed25519PublicKey) -> bytes:

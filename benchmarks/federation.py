@@ -202,9 +202,10 @@ def _facts(started: datetime, elapsed_s: float, load_at_start: str) -> dict[str,
         "gateway": f"one uvicorn worker, executor `{Settings().executor}`; caller {DEPARTMENT}, purpose {PURPOSE} "
                    "(person fields clear, licence fields masked)",
         "method": "sequential requests over one keep-alive httpx connection after a warm-up; a feature on and off "
-                  "alternate request by request (governance is compared with the access record off on both sides) (each entry of the access record durably committed to PostgreSQL "
-                  "before its answer leaves); statements are the SQL statements each engine executed (BEGIN and "
-                  "ROLLBACK not included) and the licence service's batch calls, counted on an in-process twin",
+                  "alternate request by request, governance being compared with the access record off on both "
+                  "sides; with the access record on, each entry is durably committed to PostgreSQL before its "
+                  "answer leaves; statements are the SQL statements each engine executed (BEGIN and ROLLBACK not "
+                  "included) and the licence service's batch calls, counted on an in-process twin",
     }
 
 

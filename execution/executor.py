@@ -50,7 +50,7 @@ class CompiledOperation:
         values = await asyncio.gather(*(self._load(context, name, argument, relation)
                                         for _, name, argument, relation in self._roots))
         data: dict[str, Any] = {}
-        for (key, name, _, relation), value in zip(self._roots, values, strict=True):
+        for (key, _, _, relation), value in zip(self._roots, values, strict=True):
             if relation is None:
                 data[key] = "Query"
             elif isinstance(value, SourceUnavailable):

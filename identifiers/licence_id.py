@@ -6,7 +6,6 @@ over type + issuer + serial + version.
 """
 
 import re
-
 from functools import lru_cache
 
 from stdnum.iso7064 import mod_37_36

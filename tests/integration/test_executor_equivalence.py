@@ -41,7 +41,6 @@ def _without_request_id(body: dict) -> dict:
 @pytest.mark.parametrize(("dept", "purpose"), [("civil-affairs", "social-assistance-review"),
                                                ("market-regulation", "business-registration-approval")])
 def test_same_answer_from_both_executors(both, dataset, query: str, dept: str, purpose: str) -> None:
-    compiled, general = both
     held = next(lic for lic in dataset.licences if lic["czztdmlx"] == "111")
     variables = {"ids": [p["gmsfhm"] for p in dataset.persons[:40]] + ["11010519491231002X"], "no": True,
                  "lid": held["zzbs"], "u": dataset.entities[3]["tyshxydm"]}
