@@ -15,7 +15,6 @@ from benchmarks.cpu import process_cpu_seconds
 from benchmarks.queries import person_body
 from benchmarks.throughput import Throughput
 
-WRK_GRACE_S = 30.0
 
 
 def wrk_available() -> bool:

@@ -16,12 +16,14 @@ from catalog.model import (
     Resource,
     ShareClass,
 )
+from departments import code_tables
 from masking import MASK_KINDS
 
 CATALOG_DIR = Path(__file__).parent
 UPDATE_PERIODS = frozenset({"realtime", "daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "irregular"})
 RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "update_period", "source", "key", "fields", "relations"})
-FIELD_KEYS = frozenset({"item", "column", "type", "share", "basis", "personal", "sensitive", "mask", "provider", "nullable", "format", "description"})
+FIELD_KEYS = frozenset({"item", "column", "type", "share", "basis", "personal", "sensitive", "mask", "provider",
+                        "nullable", "format", "description", "codes"})
 RELATION_KEYS = frozenset({"target", "share", "description"})
 UNION_TARGETS = frozenset({"Holder"})
 
@@ -130,7 +132,17 @@ def _read_field(resource: str, name: str, entry: dict[str, Any], default_provide
         nullable=nullable,
         format=value_format,
         description=str(entry.get("description", "")),
+        codes=_code_table(entry.get("codes"), where),
     )
+
+
+def _code_table(name: str | None, where: str) -> dict[str, str] | None:
+    if name is None:
+        return None
+    table = getattr(code_tables, str(name), None)
+    if not isinstance(table, dict):
+        raise CatalogError(f"{where}: unknown code table {name!r} (see departments/code_tables.py)")
+    return table
 
 
 def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) -> CatalogRelation:

@@ -32,6 +32,7 @@ class CatalogField:
     nullable: bool
     format: str | None
     description: str
+    codes: dict[str, str] | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -64,9 +65,6 @@ class Resource:
     fields: dict[str, CatalogField]
     relations: dict[str, CatalogRelation]
     file: str
-
-    def field_by_column(self) -> dict[str, CatalogField]:
-        return {f.column: f for f in self.fields.values()}
 
 
 @dataclass(frozen=True)

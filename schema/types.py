@@ -23,7 +23,10 @@ def _field_description(entry: CatalogField) -> str:
     text = f"{entry.item}. {entry.description} Share class {entry.share.value}"
     if entry.mask:
         text += f"; default mask {entry.mask}"
-    return text + "."
+    text += "."
+    if entry.codes:
+        text += " Codes: " + ", ".join(f"{code} {name}" for code, name in entry.codes.items()) + "."
+    return text
 
 
 def _is_type_of(type_name: str) -> classmethod:
