@@ -16,7 +16,6 @@ from benchmarks.queries import person_body
 from benchmarks.throughput import Throughput
 
 
-
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 

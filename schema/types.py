@@ -50,7 +50,8 @@ def build_types(catalog: Catalog) -> dict[str, Any]:
     """The GraphQL object types by name, plus the Holder union."""
     classes = {name: _bare_class(resource) for name, resource in catalog.resources.items()}
     targets: dict[str, Any] = dict(classes)
-    targets["Holder"] = Annotated[Union[classes["Person"], classes["LegalEntity"]], strawberry.union("Holder")]
+    person, entity = classes["Person"], classes["LegalEntity"]
+    targets["Holder"] = Annotated[Union[person, entity], strawberry.union("Holder")]
     declared = {r.qualified_name for res in catalog.resources.values() for r in res.relations.values()}
     if declared != set(FETCHERS):
         raise SchemaMismatch(f"catalog relations {sorted(declared)} do not match the fetchers {sorted(FETCHERS)}")
