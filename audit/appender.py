@@ -73,6 +73,18 @@ def _logged_at(time: Any) -> datetime:
     return moment
 
 
+def right_edge(size: int) -> list[tuple[int, int]]:
+    """The (level, index) of the perfect subtrees that make up the first `size` leaves, left to right.
+
+    Appending at `size` needs no other stored hash: every left sibling it completes is one of them."""
+    edge, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            edge.append((level, start >> level))
+            start += 1 << level
+    return edge
+
+
 def new_tree_nodes(first_seq: int, leaf_hashes: list[bytes], stored: PerfectHash,
                    hasher: TreeHasher) -> list[tuple[int, int, bytes]]:
     """(level, index, hash) of the leaves appended at ``first_seq`` and of every perfect subtree they complete;
@@ -96,6 +108,10 @@ class GroupCommitWriter:
         self._queue: asyncio.Queue[tuple[PreparedEntry, asyncio.Future[int]]] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
+        # The right edge of the tree as this process last wrote it: when no other process has
+        # appended since, the next append reads no stored hash at all.
+        self._edge_size = -1
+        self._edge: dict[tuple[int, int], bytes] = {}
 
     async def append(self, entry: Mapping[str, Any]) -> int:
         """The entry's position, once it is durably committed."""
@@ -140,10 +156,15 @@ class GroupCommitWriter:
 
     async def _write(self, batch: list[PreparedEntry]) -> int:
         """Append the batch at the current size in one transaction under the writers' lock; its first seq."""
+        self._edge_size, known_size = -1, self._edge_size
+        leaves = [entry.leaf_hash for entry in batch]
         async with self._database.locked() as (connection, size):
-            nodes = await computed_from_stored_nodes(
-                connection, self._hasher,
-                lambda stored: new_tree_nodes(size, [entry.leaf_hash for entry in batch], stored, self._hasher))
+            if known_size == size:
+                edge = self._edge
+            else:
+                edge = await computed_from_stored_nodes(
+                    connection, self._hasher, lambda stored: {key: stored(*key) for key in right_edge(size)})
+            nodes = new_tree_nodes(size, leaves, lambda level, index: edge[level, index], self._hasher)
             await connection.execute(insert(access_log_entries), [
                 {"seq": seq, "logged_at": entry.logged_at, "caller_sub": entry.caller_sub,
                  "caller_dept": entry.caller_dept, "body": entry.body}
@@ -152,4 +173,7 @@ class GroupCommitWriter:
                                      [{"level": level, "idx": index, "hash": hash_} for level, index, hash_ in nodes])
             await connection.execute(
                 update(access_log_state).where(access_log_state.c.id == STATE_ROW).values(size=size + len(batch)))
+        known = {**edge, **{(level, index): hash_ for level, index, hash_ in nodes}}
+        self._edge = {key: known[key] for key in right_edge(size + len(batch))}
+        self._edge_size = size + len(batch)
         return size

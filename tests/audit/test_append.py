@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import event
 
 from audit.canonical import canonical_json
-from audit.store import AccessLog, AuditUnavailable
-from tests.audit.conftest import fetch, make_entry
+from audit.store import AccessLog, AuditUnavailable, LogConfig
+from audit.verify import verify_log
+from tests.audit.conftest import ORIGIN, fetch, make_entry
 
 HOUR = timedelta(hours=1)
 
@@ -62,3 +63,25 @@ async def test_a_closed_log_refuses_entries(access_log: AccessLog) -> None:
     await access_log.close()
     with pytest.raises(AuditUnavailable, match="closed"):
         await access_log.append(make_entry(2))
+
+
+async def test_a_process_that_wrote_last_reads_no_stored_hash(access_log: AccessLog, log_url: str, signer,
+                                                              trusted) -> None:
+    node_reads = []
+    event.listen(access_log.engine.sync_engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: node_reads.append(statement)
+                 if statement.lstrip().upper().startswith("SELECT") and "access_log_nodes" in statement else None)
+    for number in range(7):
+        await access_log.append(make_entry(number))
+    assert node_reads == [], "the right edge of its own last write is in memory"
+    other = await AccessLog.open(LogConfig(url=log_url, origin=ORIGIN), signer)
+    try:
+        await other.append(make_entry(7))
+    finally:
+        await other.close()
+    await access_log.append(make_entry(8))
+    assert len(node_reads) == 1, "after another writer, the edge is read once from the database"
+    await access_log.append(make_entry(9))
+    assert len(node_reads) == 1
+    await access_log.checkpoint_now()
+    assert (await verify_log(log_url, trusted)).ok
