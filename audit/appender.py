@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
 from audit.canonical import canonical_json
 from audit.database import AuditUnavailable, LogDatabase
@@ -28,11 +28,9 @@ from audit.merkle import PerfectHash, TreeHasher, completed_perfect_nodes
 from audit.proofs import computed_from_stored_nodes
 from audit.schema import (
     NAME_LENGTH,
-    STATE_ROW,
     TAG_LENGTH,
     access_log_entries,
     access_log_nodes,
-    access_log_state,
 )
 
 log = logging.getLogger(__name__)
@@ -158,7 +156,7 @@ class GroupCommitWriter:
         """Append the batch at the current size in one transaction under the writers' lock; its first seq."""
         self._edge_size, known_size = -1, self._edge_size
         leaves = [entry.leaf_hash for entry in batch]
-        async with self._database.locked() as (connection, size):
+        async with self._database.appending(len(batch)) as (connection, size):
             if known_size == size:
                 edge = self._edge
             else:
@@ -171,8 +169,6 @@ class GroupCommitWriter:
                 for seq, entry in enumerate(batch, start=size)])
             await connection.execute(insert(access_log_nodes),
                                      [{"level": level, "idx": index, "hash": hash_} for level, index, hash_ in nodes])
-            await connection.execute(
-                update(access_log_state).where(access_log_state.c.id == STATE_ROW).values(size=size + len(batch)))
         known = {**edge, **{(level, index): hash_ for level, index, hash_ in nodes}}
         self._edge = {key: known[key] for key in right_edge(size + len(batch))}
         self._edge_size = size + len(batch)

@@ -1,9 +1,10 @@
 """Connecting to the access log's database, and the lock every writer takes.
 
 All writers - the tasks of one process and every other worker process - serialise on one row,
-``access_log_state``: a write transaction first locks it (``SELECT ... FOR UPDATE`` on PostgreSQL
-and MariaDB; on SQLite the transaction itself starts with ``BEGIN IMMEDIATE``, which takes the
-database's write lock), reads the tree size, appends at that size and stores the new size before
+``access_log_state``: a write transaction first locks it (an append grows the size with
+``UPDATE ... RETURNING``, which locks the row, on PostgreSQL and SQLite, and with ``SELECT ... FOR
+UPDATE`` then ``UPDATE`` on MariaDB; on SQLite the transaction itself starts with ``BEGIN
+IMMEDIATE``, which takes the database's write lock), and appends at the size it found before
 committing. So entries get consecutive positions in commit order, across processes, with no gap.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -45,6 +46,7 @@ class LogDatabase:
     def __init__(self, url: str) -> None:
         self.engine = _create_engine(make_url(url))
         self._locking = self.engine.execution_options(**{_LOCKING: True})
+        self._returning = self.engine.dialect.update_returning
 
     @asynccontextmanager
     async def locked(self) -> AsyncIterator[tuple[AsyncConnection, int]]:
@@ -54,6 +56,27 @@ class LogDatabase:
                 select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW).with_for_update()
             )).scalar_one()
             yield connection, size
+
+    @asynccontextmanager
+    async def appending(self, count: int) -> AsyncIterator[tuple[AsyncConnection, int]]:
+        """A write transaction holding the writers' lock that has already grown the size by `count`;
+        yields the size before, where the appended entries go. A failure inside rolls the growth back.
+
+        Where the database has UPDATE ... RETURNING (PostgreSQL, SQLite) taking the lock and growing
+        the size is one round trip; MariaDB locks, then updates."""
+        state = access_log_state.c
+        async with self._locking.begin() as connection:
+            if self._returning:
+                grown = (await connection.execute(
+                    update(access_log_state).where(state.id == STATE_ROW).values(size=state.size + count)
+                    .returning(state.size))).scalar_one()
+                yield connection, grown - count
+            else:
+                size = (await connection.execute(
+                    select(state.size).where(state.id == STATE_ROW).with_for_update())).scalar_one()
+                await connection.execute(
+                    update(access_log_state).where(state.id == STATE_ROW).values(size=size + count))
+                yield connection, size
 
     @asynccontextmanager
     async def indexing(self) -> AsyncIterator[tuple[AsyncConnection, int]]:
