@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     entity_timeout: float = 2.0
     licence_timeout: float = 3.0
     max_list_keys: int = 1000
+    department_pool_size: int = 32
 
     policy_dir: Path = ROOT / "policy"
     catalog_dir: Path = ROOT / "catalog"

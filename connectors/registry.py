@@ -13,7 +13,8 @@ def build_connectors(settings: Settings, catalog: Catalog) -> dict[str, Connecto
     population, entity, licence = by_source["population"], by_source["entity"], by_source["licence"]
     return {
         "population": SqlConnector.from_url(population, settings.population_url, population.provider,
-                                            settings.population_timeout),
-        "entity": SqlConnector.from_url(entity, settings.entity_url, entity.provider, settings.entity_timeout),
+                                            settings.population_timeout, settings.department_pool_size),
+        "entity": SqlConnector.from_url(entity, settings.entity_url, entity.provider, settings.entity_timeout,
+                                        settings.department_pool_size),
         "licence": HttpBatchConnector(licence, settings.licence_url, licence.provider, settings.licence_timeout),
     }

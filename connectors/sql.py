@@ -51,10 +51,12 @@ class SqlConnector:
         ]
 
     @classmethod
-    def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int = 10) -> SqlConnector:
+    def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int) -> SqlConnector:
         # Reads only: autocommit spares the BEGIN and ROLLBACK round trips around every SELECT.
         options: dict[str, Any] = {"pool_pre_ping": False, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
         if not url.startswith("sqlite"):
+            # Connections beyond pool_size are opened and closed per use: size the pool for the
+            # concurrency a worker sees, or connecting dominates under load.
             options.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
         return cls(resource, create_async_engine(url, **options), department, timeout)
 
