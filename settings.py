@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     dev_mode: bool = True
     policy_reload_interval: float = 0.5
 
+    # Shared state between workers and hosts; None runs on in-process state alone.
+    redis_url: str | None = None
+    redis_prefix: str = "huitong"
+
     @property
     def access_log_url(self) -> str:
         return self.audit_url or f"sqlite+aiosqlite:///{self.state_dir}/access-log.db"

@@ -38,9 +38,10 @@ AUDITOR_ROLE = "auditor"
 AUDIT_ROOT = "Query.accessRecord"
 
 
-def _json_response(body: dict[str, Any], status: int, request_id: str, media_type: str) -> Response:
+def _json_response(body: dict[str, Any], status: int, request_id: str, media_type: str,
+                   headers: dict[str, str]) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=media_type,
-                    headers={"x-request-id": request_id})
+                    headers={"x-request-id": request_id, **headers})
 
 
 def _media_type(request: Request) -> str:
@@ -61,16 +62,17 @@ class GraphQLEndpoint:
         if _wants_ide(request) and runtime.settings.dev_mode:
             return HTMLResponse(graphiql_page())
         recording = Recording(uuid.uuid4().hex)
+        headers: dict[str, str] = {}
         try:
             body, status = await self._answer(request, recording)
         except RequestRefused as refused:
-            body, status = {"errors": refused.errors}, refused.status
+            body, status, headers = {"errors": refused.errors}, refused.status, refused.headers
         except Exception:
             log.exception("request %s failed", recording.request_id)
             body, status = {"errors": [_internal(recording.request_id)]}, 500
         body, status = await self._record(recording, body, status)
         body.setdefault("extensions", {})["requestId"] = recording.request_id
-        return _json_response(body, status, recording.request_id, _media_type(request))
+        return _json_response(body, status, recording.request_id, _media_type(request), headers)
 
     async def _record(self, recording: Recording, body: dict[str, Any], status: int) -> tuple[dict[str, Any], int]:
         """Every request leaves one durable entry before its answer leaves; no entry, no data."""

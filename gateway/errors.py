@@ -31,10 +31,11 @@ def error(message: str, code: ErrorCode, path: list[str | int] | None = None, **
 class RequestRefused(Exception):
     """Ends a request before execution with an HTTP status and GraphQL-shaped errors."""
 
-    def __init__(self, status: int, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, status: int, errors: list[dict[str, Any]], headers: dict[str, str] | None = None) -> None:
         super().__init__(errors[0]["message"])
         self.status = status
         self.errors = errors
+        self.headers = headers or {}
 
     @classmethod
     def one(cls, status: int, message: str, code: ErrorCode, **extensions: Any) -> RequestRefused:

@@ -5,10 +5,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+import secrets
+
 import pytest
 
 from tests.support.gateway import Gateway, Stores, load_stores, start_gateway
-from tests.support.servers import mariadb_database, postgres_database
+from tests.support.servers import mariadb_database, postgres_database, redis_server_url
 
 PERSONS, ENTITIES, LICENCES = 1_200, 250, 2_200
 
@@ -61,3 +63,14 @@ def gateway(stores: Stores) -> Iterator[Gateway]:
 def counted(gateway: Gateway) -> Gateway:
     gateway.reset_counts()
     return gateway
+
+
+@pytest.fixture()
+def redis_url() -> str:
+    return redis_server_url()
+
+
+@pytest.fixture()
+def redis_prefix() -> str:
+    """A key prefix of this test's own, so tests sharing the real Redis never see each other's keys."""
+    return "huitong_t_" + secrets.token_hex(4)

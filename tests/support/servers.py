@@ -33,3 +33,12 @@ def mariadb_database() -> Iterator[str]:
     require("MariaDB", scratch.MARIADB_ADDRESS)
     with scratch.mariadb_database() as url:
         yield url
+
+
+REDIS_ADDRESS = ("127.0.0.1", 6379)
+
+
+def redis_server_url() -> str:
+    """The real Redis; each test isolates its keys with its own `redis_prefix` (see conftest)."""
+    require("Redis", REDIS_ADDRESS)
+    return f"redis://{REDIS_ADDRESS[0]}:{REDIS_ADDRESS[1]}/0"
