@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test token bench lint
+.PHONY: serve test token bench load lint policy
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Huitong needs Python 3.11 or newer")'
@@ -22,3 +22,9 @@ token: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks.federation
+
+load: $(INSTALLED)
+	$(BIN)/python -m benchmarks.load --duration $(or $(DURATION),60) --connections $(or $(CONNECTIONS),16)
+
+policy: $(INSTALLED)
+	$(BIN)/python -m cli policy $(or $(ARGS),check)

@@ -15,10 +15,19 @@ import typer
 import uvicorn
 
 from identity.minting import mint_token
+from policy.publishing import publish
+from policy.workbench.cli import app as policy_app
+from ratelimits.config import RateLimitConfigError
+from ratelimits.limiter import configured_limits
 from server import jwt_secret
 from settings import ROOT, Settings
+from suspension.commands import lift, suspend, suspensions
 
 app = typer.Typer(help="Huitong: governed GraphQL federation over the department registries.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+policy_app.command()(publish)
+for command in (suspend, lift, suspensions):
+    app.command()(command)
 DATA_FILES = ("population.db", "entity.db", "licence.db")
 
 
@@ -58,6 +67,11 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     """Serve /graphql; with no department URLs configured, on the embedded SQLite departments."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        configured_limits(Settings())
+    except RateLimitConfigError as exc:
+        typer.echo(f"not starting: {exc}", err=True)
+        raise typer.Exit(1) from None
     embedded = "HUITONG_LICENCE_URL" not in os.environ
     licence_process = None
     if embedded:

@@ -20,14 +20,19 @@ from audit.store import AccessLog, LogConfig
 from catalog import load_catalog
 from connectors.base import SourceUnavailable
 from connectors.registry import build_connectors
+from gateway.admin_policy import AdminPolicyRoutes
 from gateway.audit_routes import AuditRoutes
 from gateway.documents import DocumentCache
 from gateway.endpoint import GraphQLEndpoint
+from gateway.middleware import middleware
+from gateway.query_limits import DocumentLimits
 from gateway.runtime import Runtime
 from identity.secrets_store import local_secret
 from identity.tokens import TokenVerifier
 from policy.registry import load_departments
 from policy.store import PolicyStore
+from propagation.startup import propagating
+from ratelimits.limiter import RateLimiter
 from schema.query import build_schema
 from settings import Settings
 
@@ -57,7 +62,9 @@ def build_runtime(settings: Settings) -> Runtime:
         verifier=_verifier(settings),
         decisions=DecisionCache(catalog),
         row_maskers=RowMaskerCache(tuple(catalog.resources), token_key),
-        documents=DocumentCache(schema._schema),
+        documents=DocumentCache(schema._schema, DocumentLimits.from_settings(settings),
+                                hide_suggestions=not settings.dev_mode),
+        rate_limits=RateLimiter.from_settings(settings),
     )
 
 
@@ -72,14 +79,16 @@ async def open_recorder(settings: Settings) -> Recorder:
     return Recorder(access_log, local_secret(settings.state_dir, "audit-subject-key").encode(), signer)
 
 
-async def _department_status(runtime: Runtime) -> dict[str, dict[str, str]]:
-    async def status(name: str) -> tuple[str, dict[str, str]]:
+async def _department_status(runtime: Runtime) -> dict[str, dict[str, str | int]]:
+    """Each department pinged directly (past its breaker), with its breaker's state beside it."""
+    async def status(name: str) -> tuple[str, dict[str, str | int]]:
         connector = runtime.connectors[name]
+        breaker = {"breaker": connector.breaker.state, "failures": connector.breaker.failures}
         try:
             await connector.ping()
         except SourceUnavailable as exc:
-            return name, {"department": connector.department, "status": "down", "reason": exc.reason}
-        return name, {"department": connector.department, "status": "up"}
+            return name, {"department": connector.department, "status": "down", "reason": exc.reason, **breaker}
+        return name, {"department": connector.department, "status": "up", **breaker}
 
     return dict(await asyncio.gather(*(status(name) for name in runtime.connectors)))
 
@@ -93,25 +102,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(request: Request) -> JSONResponse:
         departments = await _department_status(runtime)
         ready = all(d["status"] == "up" for d in departments.values())
-        policy = {"version": runtime.policies.current.version, "error": runtime.policies.last_error}
-        return JSONResponse({"ready": ready, "departments": departments, "policy": policy},
+        return JSONResponse({"ready": ready, "departments": departments, "policy": runtime.policies.status(),
+                             "suspensions": runtime.suspensions.status(),
+                             "rateLimits": runtime.rate_limits.stores.status()},  # degraded is still ready
                             status_code=200 if ready else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(runtime.policies.watch(runtime.settings.policy_reload_interval))]
+        tasks = [asyncio.create_task(runtime.rate_limits.stores.watch(runtime.settings.rate_limits_retry_seconds))]
         if runtime.settings.audit:
             runtime.recorder = await open_recorder(runtime.settings)
             tasks.append(asyncio.create_task(runtime.recorder.log.run_checkpoints()))
             tasks.append(asyncio.create_task(runtime.recorder.run_retention()))
             tasks.append(asyncio.create_task(runtime.recorder.log.run_indexing()))
         try:
-            yield
+            async with propagating(runtime):  # the policy and the suspensions, from Redis when configured
+                yield
         finally:
             for task in tasks:
                 task.cancel()
             if runtime.recorder is not None:
                 await runtime.recorder.log.close()
+            await runtime.rate_limits.stores.close()
             for connector in runtime.connectors.values():
                 await connector.close()
 
@@ -126,7 +138,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/audit/public-key", audit.public_key),
             Route("/audit/proof/inclusion", audit.inclusion),
             Route("/audit/proof/consistency", audit.consistency),
+            *AdminPolicyRoutes(runtime).routes(),
         ],
+        middleware=middleware(runtime.settings),
         lifespan=lifespan,
     )
     app.state.runtime = runtime

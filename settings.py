@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).parent
@@ -22,6 +24,31 @@ class Settings(BaseSettings):
     max_list_keys: int = 1000
     department_pool_size: int = 32
 
+    # Department resilience (README "Department resilience"), the same for every department.
+    # A read whose connection is refused or dropped is tried again, up to this many attempts in all,
+    # within the department's timeout; backoff starts at the wait (seconds), doubling, plus jitter.
+    department_retry_attempts: int = 3
+    department_retry_wait: float = 0.05
+    # A department's breaker opens after this many consecutive failed reads; after the recovery
+    # time (seconds) one probe read goes through, and its success closes the breaker.
+    department_breaker_threshold: int = 5
+    department_breaker_recovery: float = 10.0
+    # Connections opened beyond the pool size under load (closed after use), and how long (seconds)
+    # a read waits for a free connection before the department answers SOURCE_UNAVAILABLE.
+    department_pool_overflow: int = 32
+    department_pool_timeout: float = 1.0
+
+    # Query limits (README "Query limits"), checked before any department is asked; max_list_keys
+    # above is the keys per list argument. The defaults leave room for every query the README,
+    # tests and benchmark send, e.g. 1,000 persons joined with licences and represented entities
+    # (cost about 43,000), and for GraphiQL's introspection (its depth is not counted).
+    max_document_chars: int = 100_000
+    max_tokens: int = 5_000  # lexical tokens; 1,000 keys written inline take about 1,000
+    max_depth: int = 10  # nested fields; the deepest query in the tests has 4
+    max_aliases: int = 50  # as written; many keys go in one list argument, not in aliased fields
+    max_directives: int = 50
+    max_query_cost: int = 250_000  # see gateway/query_cost.py for the estimate
+
     policy_dir: Path = ROOT / "policy"
     catalog_dir: Path = ROOT / "catalog"
     state_dir: Path = ROOT / "var"
@@ -39,12 +66,39 @@ class Settings(BaseSettings):
     token_key: str | None = None
     governance: bool = True
     executor: Literal["compiled", "graphql-core"] = "compiled"
-    dev_mode: bool = True
+    dev_mode: bool = True  # GraphiQL, and "Did you mean ...?" in validation errors
     policy_reload_interval: float = 0.5
+
+    # GraphQL over HTTP (README "Calling Huitong"). A body larger than max_body_bytes gets 413, counted
+    # as it streams in. A JSON array of requests is refused unless allow_batching; then it holds at most
+    # max_batch_operations. cors_origins: the browser origins allowed to call, as a JSON list
+    # ('["https://app.example.gov.cn"]'); none by default, never "*".
+    max_body_bytes: int = 1_000_000
+    allow_batching: bool = False
+    max_batch_operations: int = 10
+    cors_origins: tuple[str, ...] = ()
 
     # Shared state between workers and hosts; None runs on in-process state alone.
     redis_url: str | None = None
     redis_prefix: str = "huitong"
+    # How often (seconds) every worker re-reads the suspension list, whatever Redis does (README "Suspension").
+    suspension_poll_seconds: float = 5.0
+
+    # Rate limits (README "Rate limits"): the limits file; each Redis call's timeout (seconds),
+    # and how often (seconds) a gateway counting per process asks Redis again.
+    rate_limits_file: Path = ROOT / "policy" / "rate-limits.yaml"
+    rate_limits_redis_timeout: float = 0.25
+    rate_limits_retry_seconds: float = 5.0
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_only(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if "*" in origin or parts.scheme not in ("http", "https") or not parts.netloc or \
+                    origin != f"{parts.scheme}://{parts.netloc}":
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.gov.cn")
+        return origins
 
     @property
     def access_log_url(self) -> str:

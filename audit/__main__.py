@@ -1,4 +1,5 @@
-"""python -m audit: verify the access record, issue a checkpoint, trace a subject or caller, report usage, prune.
+"""python -m audit: verify the access record, issue a checkpoint, trace a subject or caller, report usage, list the
+policy changes and suspension acts on record, prune.
 
 Reads the same settings as the gateway (settings.Settings): HUITONG_AUDIT_URL, HUITONG_AUDIT_HASH,
 HUITONG_AUDIT_ORIGIN (also the signing key's name), HUITONG_AUDIT_RETENTION_DAYS and HUITONG_STATE_DIR (the
@@ -186,6 +187,50 @@ def usage(since: str = typer.Option(..., "--since"), until: str = typer.Option(.
     for row in rows:
         table.add_row(row["department"], str(row["requests"]), str(row["records"]),
                       *(_counts(row[key]) for key in ("fieldsByShareClass", "byPurpose", "byProvider")))
+    console.print(table)
+
+
+def _period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    return (None if since is None else _moment(since)), (None if until is None else _moment(until))
+
+
+@app.command("policy-changes")
+def policy_changes(since: str | None = typer.Option(None, "--since"),
+                   until: str | None = typer.Option(None, "--until"),
+                   diff: bool = typer.Option(False, "--diff", help="Print each change's lines and decisions.")) -> None:
+    """Each policy version that went live: when, which version it replaced, who published it and what changed."""
+    start, end = _period(since, until)
+    found = _with_log(Settings(), lambda access_log: access_log.entries_of_kind("policy", start, end))
+    table = Table("seq", "time", "version", "previous", "published by", "via", "recorded by", "decisions changed")
+    for seq, entry in found:
+        decisions = (entry.get("diff") or {}).get("decisions")
+        table.add_row(str(seq), entry["time"], entry["version"], entry.get("previous") or "-",
+                      entry.get("publishedBy") or "-", entry.get("via") or "-", entry.get("recordedBy") or "-",
+                      "-" if decisions is None else str(len(decisions)))
+    console.print(table)
+    for seq, entry in found if diff else ():
+        console.print(f"entry {seq}: {entry.get('previous') or '(none)'} -> {entry['version']}", markup=False,
+                      highlight=False)
+        for name, lines in ((entry.get("diff") or {}).get("lines") or {}).items():
+            console.print(f"  {name}", markup=False, highlight=False)
+            for line in lines:
+                console.print(f"    {line}", markup=False, highlight=False)
+        for change in (entry.get("diff") or {}).get("decisions") or ():
+            asker = " ".join((change["department"], *(f"role:{role}" for role in change["roles"])))
+            console.print(f"  {asker} / {change['purpose']} / {change['field']}: {change['before']} -> "
+                          f"{change['after']}", markup=False, highlight=False)
+
+
+@app.command("suspension-acts")
+def suspension_acts(since: str | None = typer.Option(None, "--since"),
+                    until: str | None = typer.Option(None, "--until")) -> None:
+    """Each suspension and lift of a calling system or department: when, by whom and why."""
+    start, end = _period(since, until)
+    found = _with_log(Settings(), lambda access_log: access_log.entries_of_kind("suspension", start, end))
+    table = Table("seq", "time", "action", "scope", "name", "by", "reason")
+    for seq, entry in found:
+        table.add_row(str(seq), entry["time"], entry["action"], entry["scope"], entry["name"], entry["by"],
+                      entry["reason"])
     console.print(table)
 
 

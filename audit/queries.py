@@ -38,6 +38,20 @@ async def entries_for_caller(connection: AsyncConnection, sub: str | None, dept:
     return await _with_bodies(connection, query)
 
 
+async def entries_of_kind(connection: AsyncConnection, kind: str, since: datetime | None,
+                          until: datetime | None) -> list[tuple[int, dict[str, Any]]]:
+    """The entries of an act rather than a request (`{"kind": "policy", ...}`, `{"kind": "suspension", ...}`)
+    logged in [since, until), oldest first. Such entries name no caller, so the caller and usage queries and
+    the subject index never see them."""
+    query = _SEQ_AND_BODY.where(log_entries.caller_sub.is_(None), log_entries.caller_dept.is_(None),
+                                log_entries.body.like(f'%"kind":"{kind}"%'))  # canonical JSON: no spaces
+    if since is not None:
+        query = query.where(log_entries.logged_at >= since)
+    if until is not None:
+        query = query.where(log_entries.logged_at < until)
+    return [(seq, entry) for seq, entry in await _with_bodies(connection, query) if entry.get("kind") == kind]
+
+
 async def _with_bodies(connection: AsyncConnection, query: Select) -> list[tuple[int, dict[str, Any]]]:
     rows = await connection.execute(query.where(log_entries.body.is_not(None)).order_by(log_entries.seq))
     return [(seq, json.loads(body)) for seq, body in rows]

@@ -145,6 +145,11 @@ class AccessLog:
         async with self._reading("be searched") as connection:
             return await queries.entries_for_caller(connection, sub, dept, since, until)
 
+    async def entries_of_kind(self, kind: str, since: datetime | None = None,
+                              until: datetime | None = None) -> list[tuple[int, dict[str, Any]]]:
+        async with self._reading("be searched") as connection:
+            return await queries.entries_of_kind(connection, kind, since, until)
+
     async def usage(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
         async with self._reading("be summarised") as connection:
             return await queries.usage(connection, since, until)

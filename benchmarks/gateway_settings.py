@@ -7,6 +7,8 @@ from pathlib import Path
 from benchmarks.stores import Stores
 from settings import Settings
 
+RATE_LIMITS = Path(__file__).parent / "rate-limits.yaml"
+
 
 def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_key: str, state_dir: Path,
                      governance: bool, audit: bool) -> dict[str, str]:
@@ -23,6 +25,7 @@ def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_ke
         "audit_url": stores.audit_url,
         "dev_mode": "false",
         "governance": "true" if governance else "false",
+        "rate_limits_file": str(RATE_LIMITS),
     }
 
 

@@ -32,7 +32,7 @@ def count_statements(settings: Mapping[str, str], licence_store_url: str, header
         servers.append(ThreadedServer(app).start())
         statements: Counter[str] = Counter()
         for source in SQL_SOURCES:
-            engine = app.state.runtime.connectors[source].engine
+            engine = app.state.runtime.connectors[source].source.engine
 
             def count(*_: Any, counted: str = source) -> None:
                 statements[counted] += 1

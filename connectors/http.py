@@ -9,7 +9,7 @@ import httpx
 import orjson
 
 from catalog import Resource
-from connectors.base import Row, SourceUnavailable
+from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,13 @@ class HttpBatchConnector:
     """POSTs {"by": field, "keys": [...]} once per batch; the service answers {"items": [row, ...]}."""
 
     def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
+                 pool_size: int = 20, pool_overflow: int = 0, pool_timeout: float | None = None,
                  client: httpx.AsyncClient | None = None) -> None:
         self.department = department
         self._timeout = timeout
         self._client = client or httpx.AsyncClient(
-            base_url=base_url, timeout=timeout, limits=httpx.Limits(max_connections=20)
+            base_url=base_url, timeout=httpx.Timeout(timeout, pool=pool_timeout),
+            limits=httpx.Limits(max_connections=pool_size + pool_overflow, max_keepalive_connections=pool_size),
         )
         self._columns = [(f.column, f.name) for f in resource.fields.values()]
 
@@ -40,12 +42,23 @@ class HttpBatchConnector:
             raise SourceUnavailable(self.department, "timed out") from None
         except httpx.HTTPError as exc:
             log.warning("department %s failed: %r", self.department, exc)
-            raise SourceUnavailable(self.department, "unreachable") from None
+            raise self._failure(exc) from None
         if response.status_code != 200:
             log.warning("department %s answered %s: %s", self.department, response.status_code, response.text[:200])
-            raise SourceUnavailable(self.department, f"answered HTTP {response.status_code}")
+            rejected = 400 <= response.status_code < 500
+            raise (RequestRejected if rejected else SourceUnavailable)(
+                self.department, f"answered HTTP {response.status_code}")
         columns = self._columns
         return [{name: item.get(column) for column, name in columns} for item in orjson.loads(response.content)["items"]]
+
+    def _failure(self, exc: httpx.HTTPError) -> SourceUnavailable:
+        if isinstance(exc, httpx.PoolTimeout):
+            return PoolExhausted(self.department, "no free connection")
+        if isinstance(exc, httpx.TimeoutException):
+            return SourceUnavailable(self.department, "timed out")
+        if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+            return ConnectionFailed(self.department, "unreachable")
+        return SourceUnavailable(self.department, "failed")
 
     async def ping(self) -> None:
         try:

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, column, select, table, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from catalog import Resource
-from connectors.base import Row, SourceUnavailable
+from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,15 @@ class SqlConnector:
         ]
 
     @classmethod
-    def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int) -> SqlConnector:
+    def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int,
+                 pool_overflow: int, pool_timeout: float) -> SqlConnector:
         # Reads only: autocommit spares the BEGIN and ROLLBACK round trips around every SELECT.
-        options: dict[str, Any] = {"pool_pre_ping": False, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
+        options: dict[str, Any] = {"pool_pre_ping": False, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None,
+                                   "pool_timeout": pool_timeout}
         if not url.startswith("sqlite"):
             # Connections beyond pool_size are opened and closed per use: size the pool for the
             # concurrency a worker sees, or connecting dominates under load.
-            options.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+            options.update(pool_size=pool_size, max_overflow=pool_overflow, pool_recycle=1800)
         return cls(resource, create_async_engine(url, **options), department, timeout)
 
     def _select_by(self, by: str) -> Any:
@@ -76,15 +79,26 @@ class SqlConnector:
                     raw_rows = result.all()
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None
-        except (SQLAlchemyError, OSError) as exc:
+        except (SQLAlchemyError, OSError, RuntimeError) as exc:
             log.warning("department %s failed: %r", self.department, exc)
-            raise SourceUnavailable(self.department, "unreachable") from None
+            raise self._failure(exc) from None
         names = self._names
         rows = [dict(zip(names, raw)) for raw in raw_rows]
         for name, convert in self._converters:
             for row in rows:
                 row[name] = convert(row[name])
         return rows
+
+    def _failure(self, exc: SQLAlchemyError | OSError | RuntimeError) -> SourceUnavailable:
+        """What the caller is told (no driver detail), and what kind of failure it is."""
+        if isinstance(exc, PoolTimeout):
+            return PoolExhausted(self.department, "no free connection")
+        # uvloop reports a transport the server closed with RuntimeError, which asyncmy lets through.
+        if isinstance(exc, OSError | RuntimeError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return ConnectionFailed(self.department, "unreachable")
+        if isinstance(exc, DataError):
+            return RequestRejected(self.department, "rejected the request")
+        return SourceUnavailable(self.department, "failed")
 
     async def ping(self) -> None:
         try:
@@ -93,9 +107,9 @@ class SqlConnector:
                     await connection.execute(text("SELECT 1"))
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None
-        except (SQLAlchemyError, OSError) as exc:
+        except (SQLAlchemyError, OSError, RuntimeError) as exc:
             log.warning("department %s failed its health check: %r", self.department, exc)
-            raise SourceUnavailable(self.department, "unreachable") from None
+            raise self._failure(exc) from None
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -24,7 +24,7 @@ KEY_ARGUMENTS: Mapping[tuple[str, str], Normalizer] = {
 
 def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], variables: Mapping[str, Any],
                         max_keys: int, asked: set[str]) -> list[dict]:
-    """One BAD_USER_INPUT error per bad argument value; empty when every key is well formed.
+    """One BAD_USER_INPUT (or TOO_MANY_KEYS) error per bad argument value; empty when every key is well formed.
 
     The normalised keys asked for are added to `asked` (the access record lists them as subjects).
     """
@@ -50,7 +50,7 @@ def _check(field: SelectedField, argument: str, value: Any, normalize: Normalize
     if isinstance(value, list):
         if len(value) > max_keys:
             return [error(f"argument '{argument}' has {len(value)} keys; at most {max_keys} are allowed",
-                          ErrorCode.BAD_USER_INPUT, path, argument=argument, reason="too many keys")]
+                          ErrorCode.TOO_MANY_KEYS, path, argument=argument, keys=len(value), limit=max_keys)]
         problems = []
         for index, item in enumerate(value):
             reason = _problem(normalize, item, asked)

@@ -4,16 +4,18 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, print_ast, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_ast, validate
 
 from gateway.errors import ErrorCode, RequestRefused, error
-
-MAX_DOCUMENT_CHARS = 100_000
+from gateway.query_limits import DocumentLimits, check_document_shape, parse_within_limits
 
 
 class DocumentCache:
-    def __init__(self, schema: GraphQLSchema, capacity: int = 1024) -> None:
+    def __init__(self, schema: GraphQLSchema, limits: DocumentLimits, capacity: int = 1024, *,
+                 hide_suggestions: bool = False) -> None:
         self._schema = schema
+        self._hide_suggestions = hide_suggestions  # "Did you mean ...?" names schema fields: development only
+        self._limits = limits
         self._capacity = capacity
         self._documents: OrderedDict[str, tuple[DocumentNode | RequestRefused, str]] = OrderedDict()
 
@@ -35,14 +37,15 @@ class DocumentCache:
         return document, digest
 
     def _prepare(self, query: str) -> DocumentNode | RequestRefused:
-        if len(query) > MAX_DOCUMENT_CHARS:
-            return RequestRefused.one(400, f"the document is longer than {MAX_DOCUMENT_CHARS} characters",
-                                      ErrorCode.BAD_REQUEST)
+        """Query limits first: validation costs more than they do."""
         try:
-            document = parse(query)
+            document = parse_within_limits(query, self._limits)
+            check_document_shape(document, self._limits)
+        except RequestRefused as refused:
+            return refused
         except GraphQLError as exc:
             return RequestRefused(400, [_located(exc, ErrorCode.GRAPHQL_PARSE_FAILED)])
-        problems = validate(self._schema, document)
+        problems = validate(self._schema, document, hide_suggestions=self._hide_suggestions)
         if problems:
             return RequestRefused(400, [_located(p, ErrorCode.GRAPHQL_VALIDATION_FAILED) for p in problems])
         return document

@@ -1,6 +1,7 @@
 """The GraphQL endpoint: identify, parse, check arguments, plan access, execute, record, answer."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
 import logging
@@ -12,7 +13,7 @@ import orjson
 from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, OperationType, execute, get_operation_ast
 from graphql.execution.values import get_variable_values
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from access.plan import AccessPlan, plan_access
 from access.selection import SelectedField, selected_fields
@@ -22,30 +23,34 @@ from execution.shapes import NeedsGeneralExecutor
 from gateway.arguments import check_key_arguments
 from gateway.caller import Asking, identify
 from gateway.context import RequestContext
-from gateway.errors import ErrorCode, RequestRefused, error
-from gateway.graphiql import graphiql_page
-from gateway.http_request import GraphQLRequest, read_graphql_request
+from gateway.errors import ErrorCode, RequestRefused, error, internal_error
+from gateway.fault_barrier import request_id_of
+from gateway.graphiql import graphiql_response
+from gateway.http_request import GraphQLRequest, ReadingRules, Submitted, read_submitted
+from gateway.introspection import introspecting_caller
+from gateway.media_types import JSON, answer_status, content_type, negotiate
+from gateway.query_limits import check_query_cost
 from gateway.results import denied_field_errors, shape_execution_errors
 from gateway.runtime import Runtime
+from ratelimits.refusal import too_many_requests
 from resolvers.loaders import Loaders
 from resolvers.prefetch import relations_by_level
 
 log = logging.getLogger(__name__)
 
-JSON = "application/json"
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 AUDITOR_ROLE = "auditor"
 AUDIT_ROOT = "Query.accessRecord"
 
 
-def _json_response(body: dict[str, Any], status: int, request_id: str, media_type: str,
+def _json_response(body: dict[str, Any] | list[dict[str, Any]], status: int, request_id: str, media_type: str,
                    headers: dict[str, str]) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type=media_type,
-                    headers={"x-request-id": request_id, **headers})
+    return Response(orjson.dumps(body), status_code=status, headers={"content-type": content_type(media_type),
+                                                                      "x-request-id": request_id, **headers})
 
 
-def _media_type(request: Request) -> str:
-    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else JSON
+def _not_acceptable() -> RequestRefused:
+    return RequestRefused.one(406, "accept application/graphql-response+json or application/json",
+                              ErrorCode.BAD_REQUEST)
 
 
 def _wants_ide(request: Request) -> bool:
@@ -56,23 +61,46 @@ def _wants_ide(request: Request) -> bool:
 class GraphQLEndpoint:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+        settings = runtime.settings
+        self._reading = ReadingRules(settings.max_body_bytes, settings.allow_batching, settings.max_batch_operations,
+                                     settings.max_document_chars, settings.max_tokens)
 
     async def handle(self, request: Request) -> Response:
-        runtime = self._runtime
-        if _wants_ide(request) and runtime.settings.dev_mode:
-            return HTMLResponse(graphiql_page())
-        recording = Recording(uuid.uuid4().hex)
+        """GraphQL over HTTP: negotiate the media type, read the request(s), answer each (recorded)."""
+        if _wants_ide(request) and self._runtime.settings.dev_mode:
+            return graphiql_response()
+        media_type = negotiate(request.headers.get("accept"))
+        submitted = await self._read(request) if media_type else Submitted(_not_acceptable())
+        media_type = media_type or JSON
+        request_id = request_id_of(request)
+        if isinstance(submitted, list):  # a batch: one answer per request, in order, each with its own entry
+            answers = await asyncio.gather(*(self._respond(request, one, media_type, uuid.uuid4().hex)
+                                             for one in submitted))
+            return _json_response([body for body, _, _ in answers], 200, request_id, media_type, {})
+        body, status, headers = await self._respond(request, submitted, media_type, request_id)
+        return _json_response(body, status, request_id, media_type, headers)
+
+    async def _read(self, request: Request) -> Submitted | list[Submitted]:
+        try:
+            return await read_submitted(request, self._reading)
+        except RequestRefused as refused:
+            return Submitted(refused)
+
+    async def _respond(self, request: Request, submitted: Submitted, media_type: str,
+                       request_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+        recording = Recording(request_id)
         headers: dict[str, str] = {}
         try:
-            body, status = await self._answer(request, recording)
+            body, status = await self._answer(request, recording, submitted)
         except RequestRefused as refused:
             body, status, headers = {"errors": refused.errors}, refused.status, refused.headers
         except Exception:
             log.exception("request %s failed", recording.request_id)
-            body, status = {"errors": [_internal(recording.request_id)]}, 500
+            body, status = {"errors": [internal_error(recording.request_id)]}, 500
+        status = answer_status(media_type, status, submitted.on_content)
         body, status = await self._record(recording, body, status)
         body.setdefault("extensions", {})["requestId"] = recording.request_id
-        return _json_response(body, status, recording.request_id, _media_type(request), headers)
+        return body, status, headers
 
     async def _record(self, recording: Recording, body: dict[str, Any], status: int) -> tuple[dict[str, Any], int]:
         """Every request leaves one durable entry before its answer leaves; no entry, no data."""
@@ -86,7 +114,7 @@ class GraphQLEndpoint:
         body.setdefault("extensions", {})["accessRecord"] = {"entry": seq}
         return body, status
 
-    async def _answer(self, request: Request, recording: Recording) -> tuple[dict[str, Any], int]:
+    async def _answer(self, request: Request, recording: Recording, submitted: Submitted) -> tuple[dict[str, Any], int]:
         runtime = self._runtime
         settings = runtime.settings
         policy = runtime.policies.current
@@ -95,7 +123,11 @@ class GraphQLEndpoint:
         if asking is not None:
             recording.caller, recording.purpose, recording.purpose_ref = \
                 asking.caller, asking.purpose, asking.purpose_ref
-        gql = await read_graphql_request(request)
+            runtime.suspensions.check(asking.caller)
+            exceeded = await runtime.rate_limits.check(asking.caller.system, asking.caller.department)
+            if exceeded is not None:
+                raise too_many_requests(exceeded)
+        gql = submitted.graphql_request()
         recording.operation_name = gql.operation_name
         try:
             document, recording.document_hash = runtime.documents.get(gql.query)
@@ -107,8 +139,11 @@ class GraphQLEndpoint:
             raise RequestRefused.one(400, "name the operation to run with 'operationName'", ErrorCode.BAD_REQUEST)
         if operation.operation is not OperationType.QUERY:
             raise RequestRefused.one(400, f"{operation.operation.value} operations are not offered", ErrorCode.BAD_REQUEST)
+        if asking is None:
+            recording.caller = introspecting_caller(request.headers, runtime.verifier, policy, document, operation)
         schema = runtime.graphql_schema
-        variables = _coerced_variables(schema, operation, gql)
+        variables = _coerced_variables(schema, operation, gql, hide_suggestions=not settings.dev_mode)
+        check_query_cost(schema, document, operation, variables, settings.max_query_cost)
         selected = selected_fields(schema, document, operation, variables)
         problems = check_key_arguments(schema, [f for f in selected if len(f.path) == 1], variables,
                                        settings.max_list_keys, recording.asked)
@@ -178,12 +213,13 @@ async def _execute(runtime: Runtime, document: DocumentNode, operation: Operatio
         else:
             return await compiled.execute(context)
     result = execute(schema, document, context_value=context, variable_values=gql.variables,
-                     operation_name=gql.operation_name)
+                     operation_name=gql.operation_name, hide_suggestions=not runtime.settings.dev_mode)
     return await result if inspect.isawaitable(result) else result
 
 
-def _coerced_variables(schema: Any, operation: Any, gql: GraphQLRequest) -> dict[str, Any]:
-    coerced = get_variable_values(schema, operation.variable_definitions or (), gql.variables)
+def _coerced_variables(schema: Any, operation: Any, gql: GraphQLRequest, *, hide_suggestions: bool) -> dict[str, Any]:
+    coerced = get_variable_values(schema, operation.variable_definitions or (), gql.variables,
+                                  hide_suggestions=hide_suggestions)
     if isinstance(coerced, list):
         raise RequestRefused(400, [error(e.message, ErrorCode.BAD_USER_INPUT) for e in coerced])
     return coerced
@@ -193,8 +229,3 @@ def _access(plan: AccessPlan, asking: Asking | None, refused: bool) -> dict[str,
     summary = plan.summary(asking.purpose_ref if asking else None, asking.strict if asking else False)
     summary["refused"] = refused
     return summary
-
-
-def _internal(request_id: str) -> dict[str, Any]:
-    return error(f"internal error; quote request id {request_id}", ErrorCode.INTERNAL_SERVER_ERROR,
-                 requestId=request_id)

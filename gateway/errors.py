@@ -14,9 +14,19 @@ class ErrorCode(str, Enum):
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    DOCUMENT_TOO_LARGE = "DOCUMENT_TOO_LARGE"
+    TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    TOO_MANY_KEYS = "TOO_MANY_KEYS"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     FORBIDDEN_FIELD = "FORBIDDEN_FIELD"
+    FORBIDDEN = "FORBIDDEN"
     SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
     AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+    CALLER_SUSPENDED = "CALLER_SUSPENDED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -26,6 +36,12 @@ def error(message: str, code: ErrorCode, path: list[str | int] | None = None, **
         shaped["path"] = path
     shaped["extensions"] = {"code": code.value, **extensions}
     return shaped
+
+
+def internal_error(request_id: str) -> dict[str, Any]:
+    """What a caller sees of an unexpected fault: the request id to quote; the details are in the log."""
+    return error(f"internal error; quote request id {request_id}", ErrorCode.INTERNAL_SERVER_ERROR,
+                 requestId=request_id)
 
 
 class RequestRefused(Exception):

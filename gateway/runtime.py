@@ -1,7 +1,7 @@
 """Everything a request needs that outlives it: catalog, schema, connectors, policy, caches, keys."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 from graphql import GraphQLSchema
@@ -10,11 +10,13 @@ from access.decisions import DecisionCache
 from access.row_maskers import RowMaskerCache
 from audit.recorder import Recorder
 from catalog import Catalog
-from connectors.base import Connector
+from connectors.resilience import ResilientConnector
 from gateway.documents import DocumentCache
 from identity.tokens import TokenVerifier
 from policy.store import PolicyStore
+from ratelimits.limiter import RateLimiter
 from settings import Settings
+from suspension.state import Suspensions
 
 
 @dataclass
@@ -22,13 +24,15 @@ class Runtime:
     settings: Settings
     catalog: Catalog
     schema: strawberry.Schema
-    connectors: dict[str, Connector]
+    connectors: dict[str, ResilientConnector]
     policies: PolicyStore
     verifier: TokenVerifier
     decisions: DecisionCache
     row_maskers: RowMaskerCache
     documents: DocumentCache
+    rate_limits: RateLimiter
     recorder: Recorder | None = None
+    suspensions: Suspensions = field(default_factory=Suspensions)
 
     @property
     def graphql_schema(self) -> GraphQLSchema:

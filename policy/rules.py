@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog import Catalog, ShareClass
-from policy.registry import PolicyError
+from policy.registry import PolicyError, read_policy_file
 
 EFFECTS = frozenset({"clear", "mask"})
 ROLE_PREFIX = "role:"
@@ -42,26 +42,50 @@ class RuleSet:
 
 
 def load_rules(path: Path, catalog: Catalog, departments: Collection[str], purposes: Collection[str]) -> RuleSet:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    rules, problems = read_rules(path, catalog, departments, purposes)
+    if problems:
+        raise problems[0]
+    return rules
+
+
+def read_rules(path: Path, catalog: Catalog, departments: Collection[str],
+               purposes: Collection[str]) -> tuple[RuleSet, list[PolicyError]]:
+    """Every line read: the good ones as rules and groupings, each wrong one as a problem naming its line."""
+    return scan_rules(read_policy_file(path), catalog, departments, purposes, path.name)
+
+
+def parse_rules(text: str, catalog: Catalog, departments: Collection[str], purposes: Collection[str],
+                name: str = "rules.csv") -> RuleSet:
+    """The rules in `text` (the content of the file `name`); the first wrong line refuses them all."""
+    rules, problems = scan_rules(text, catalog, departments, purposes, name)
+    if problems:
+        raise problems[0]
+    return rules
+
+
+def scan_rules(text: str, catalog: Catalog, departments: Collection[str], purposes: Collection[str],
+               name: str = "rules.csv") -> tuple[RuleSet, list[PolicyError]]:
+    """Every line of `text` read, as `read_rules` does for a file."""
     rules: list[Rule] = []
     groupings: list[Grouping] = []
+    problems: list[PolicyError] = []
     governed = catalog.governed
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        where = f"{path.name}:{number}"
+        where = f"{name}:{number}"
         cells = [cell.strip() for cell in next(csv.reader([line], skipinitialspace=True))]
         kind = cells[0]
-        if kind == "p":
-            rules.append(_rule(cells, number, where, governed, departments, purposes))
-        elif kind == "g":
-            groupings.append(_grouping(cells, number, where, departments))
-        else:
-            raise PolicyError(f"{where}: a line starts with 'p' (a rule) or 'g' (a grouping), not {kind!r}")
-    return RuleSet(tuple(rules), tuple(groupings))
+        try:
+            if kind == "p":
+                rules.append(_rule(cells, number, where, governed, departments, purposes))
+            elif kind == "g":
+                groupings.append(_grouping(cells, number, where, departments))
+            else:
+                raise PolicyError(f"{where}: a line starts with 'p' (a rule) or 'g' (a grouping), not {kind!r}")
+        except PolicyError as problem:
+            problems.append(problem)
+    return RuleSet(tuple(rules), tuple(groupings)), problems
 
 
 def _rule(cells: list[str], number: int, where: str, governed: dict, departments: Collection[str],

@@ -1,15 +1,21 @@
-"""Property: for any caller, purpose and query, no raw value of a DENY or MASK field reaches the body."""
+"""Nothing reaches a caller that should not: no raw value of a DENY or MASK field (a property over any
+caller, purpose and query), and nothing internal of an unexpected fault (traceback, SQL, paths)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.middleware.cors import CORSMiddleware
 
+import server
 from access.decisions import Effect
 from access.row_maskers import token_domain
 from masking import MASK_KINDS, MaskContext
-from tests.support.gateway import TOKEN_KEY, Gateway
+from tests.support.gateway import TOKEN_KEY, Gateway, Stores, start_gateway
 
 DEPARTMENTS = ["public-security", "civil-affairs", "market-regulation", "approval-bureau", "human-resources",
                "data-bureau"]
@@ -100,3 +106,70 @@ def test_no_raw_value_of_a_restricted_field_appears(gateway: Gateway, dataset) -
         assert not leaked, (department, purpose, query, leaked)
 
     check()
+
+
+# -- unexpected faults: the caller gets the request id, the log gets the details --------------------
+
+SECRET = ("SELECT gmsfhm, xm FROM czrk WHERE gmsfhm = '110105194912310020' -- "
+          'File "/work/main/connectors/sql.py", line 42, in fetch: asyncpg.exceptions.UndefinedTableError')
+LEAKS = ("SELECT", "czrk", "/work/", "sql.py", "Traceback", "asyncpg", "RuntimeError")
+
+
+@pytest.fixture(scope="module")
+def fragile(sqlite_stores: Stores) -> Iterator[Gateway]:
+    started = start_gateway(sqlite_stores)
+    yield started
+    started.stop()
+
+
+def _explode(*_: object, **__: object) -> None:
+    raise RuntimeError(SECRET)
+
+
+async def _explode_async(*_: object, **__: object) -> None:
+    raise RuntimeError(SECRET)
+
+
+def _assert_internal_error_quoting_its_id(response: httpx.Response, caplog: pytest.LogCaptureFixture) -> str:
+    for leak in LEAKS:
+        assert leak not in response.text
+    request_id = response.headers["x-request-id"]
+    body = response.json()
+    codes = {e["extensions"]["code"] for e in body["errors"]}
+    assert codes == {"INTERNAL_SERVER_ERROR"}
+    assert all(request_id in e["message"] and e["extensions"]["requestId"] == request_id for e in body["errors"])
+    assert body["extensions"]["requestId"] == request_id
+    logged = [r for r in caplog.records if request_id in r.getMessage() and r.exc_info]
+    assert logged and SECRET in str(logged[0].exc_info[1])
+    return request_id
+
+
+def test_a_fault_while_preparing_the_query(fragile: Gateway, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(fragile.runtime.documents, "get", _explode)
+    response = fragile.post("{ __typename }")
+    assert response.status_code == 500
+    _assert_internal_error_quoting_its_id(response, caplog)
+    assert "accessRecord" in response.json()["extensions"]
+
+
+def test_a_fault_while_reading_a_department(fragile: Gateway, dataset, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(fragile.runtime.connectors["population"], "fetch", _explode_async)
+    response = fragile.post("query($id: String!) { person(idNumber: $id) { name } }",
+                            {"id": dataset.persons[0]["gmsfhm"]}, headers={"accept": "application/json"})
+    assert response.status_code == 500  # a fault, not a refusal: 500 under application/json too
+    _assert_internal_error_quoting_its_id(response, caplog)
+
+
+def test_a_fault_in_a_route_outside_graphql(fragile: Gateway, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(server, "_department_status", _explode_async)
+    response = httpx.get(fragile.url + "/readyz")
+    assert response.status_code == 500
+    _assert_internal_error_quoting_its_id(response, caplog)
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_fault_in_a_middleware(fragile: Gateway, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(CORSMiddleware, "simple_response", _explode_async)
+    response = httpx.get(fragile.url + "/healthz", headers={"origin": "https://app.example.gov.cn"})
+    assert response.status_code == 500
+    _assert_internal_error_quoting_its_id(response, caplog)

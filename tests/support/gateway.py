@@ -19,6 +19,7 @@ from tests.support.asgi_server import ThreadedServer
 
 JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
 TOKEN_KEY = "test-token-key"
+UNTHROTTLED = Path(__file__).parent / "rate-limits-unthrottled.yaml"
 
 
 @dataclass
@@ -79,7 +80,8 @@ def start_licence_service(store_url: str) -> tuple[Any, ThreadedServer]:
 def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tuple[Any, ThreadedServer] | None = None,
                   **overrides: Any) -> Gateway:
     licence_app, licence_server = licence or start_licence_service(stores.licence_store_url)
-    options = {"state_dir": Path(tempfile.mkdtemp(prefix="huitong-state-")), "audit_url": stores.audit_url}
+    options = {"state_dir": Path(tempfile.mkdtemp(prefix="huitong-state-")), "audit_url": stores.audit_url,
+               "rate_limits_file": UNTHROTTLED}
     options.update(overrides)
     settings = Settings(
         population_url=stores.population_url,
@@ -93,7 +95,7 @@ def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tu
     gateway_server = ThreadedServer(app).start()
     gateway = Gateway(gateway_server.url, app, licence_app, [licence_server, gateway_server])
     for name in ("population", "entity"):
-        engine = app.state.runtime.connectors[name].engine
+        engine = app.state.runtime.connectors[name].source.engine
 
         def count(*_: Any, source: str = name) -> None:
             gateway.statements[source] += 1

@@ -14,6 +14,8 @@ class TcpProxy:
         self.target = target
         self.port = 0
         self.mode = "forward"  # forward | refuse | stall
+        self.connections = 0  # every connection accepted, refused ones included
+        self._refuse_left = 0
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -33,6 +35,10 @@ class TcpProxy:
         self.mode = mode
         if mode != "forward":
             asyncio.run_coroutine_threadsafe(self._cut_all(), self._loop).result(10)
+
+    def refuse_next(self, count: int) -> None:
+        """Refuse the next `count` connections, whatever the mode."""
+        self._refuse_left = count
 
     def close(self) -> None:
         async def shutdown() -> None:
@@ -54,7 +60,9 @@ class TcpProxy:
         self._writers.clear()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.mode == "refuse":
+        self.connections += 1
+        if self.mode == "refuse" or self._refuse_left > 0:
+            self._refuse_left = max(0, self._refuse_left - 1)
             writer.close()
             return
         self._writers.add(writer)

@@ -1,0 +1,136 @@
+"""The security officers' policy page: a static shell, and JSON endpoints that only a `security-officer` token opens.
+
+A browser cannot send an Authorization header when it first loads a page, so the page itself holds nothing:
+its script asks the JSON endpoints below with the token the officer pastes (kept in sessionStorage).
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from gateway.errors import ErrorCode, RequestRefused, error
+from gateway.runtime import Runtime
+from identity.tokens import Caller, Unauthenticated
+from policy.registry import PolicyError
+from policy.store import load_policy
+from policy.workbench import render
+from policy.workbench.diff import diff_policies
+from policy.workbench.explain import explain
+from policy.workbench.matrix import decision_matrix
+from policy.workbench.universe import UnknownName, as_roles
+
+OFFICER_ROLE = "security-officer"
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE = STATIC_DIR / "admin-policy.html"
+RULES_FILE = Path("rules.csv")  # shown without the server's directory
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; "
+               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+class AdminPolicyRoutes:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/admin/policy", self.page),
+            Route("/admin/policy/api/overview", self._guarded(self.overview)),
+            Route("/admin/policy/api/matrix", self._guarded(self.matrix)),
+            Route("/admin/policy/api/explain", self._guarded(self.explain)),
+            Route("/admin/policy/api/diff", self._guarded(self.diff)),
+            Mount("/admin/policy/static", StaticFiles(directory=STATIC_DIR)),
+        ]
+
+    async def page(self, request: Request) -> Response:
+        return FileResponse(PAGE, headers={"content-security-policy": PAGE_POLICY})
+
+    async def overview(self, request: Request, caller: Caller) -> dict[str, Any]:
+        policy = self._runtime.policies.current
+        return {
+            "caller": {"system": caller.system, "department": caller.department, "roles": list(caller.roles)},
+            "policy": {"version": policy.version, "error": self._runtime.policies.last_error},
+            "departments": [{"code": code, "name": name} for code, name in policy.departments.items()],
+            "purposes": [{"code": p.code, "name": p.name, "legalBasis": p.legal_basis} for p in policy.purposes.values()],
+        }
+
+    async def matrix(self, request: Request, caller: Caller) -> dict[str, Any]:
+        runtime = self._runtime
+        policy = runtime.policies.current
+        purpose = self._purpose(request)
+        matrix = decision_matrix(policy, runtime.catalog, purpose, _roles(request), runtime.decisions.get)
+        return {"version": policy.version, **render.matrix_json(matrix, runtime.catalog)}
+
+    async def explain(self, request: Request, caller: Caller) -> dict[str, Any]:
+        runtime = self._runtime
+        policy = runtime.policies.current
+        purpose = self._purpose(request)
+        explanation = explain(policy, runtime.catalog, _param(request, "department"), _roles(request), purpose,
+                              _param(request, "field"), RULES_FILE)
+        return {"version": policy.version, **render.explanation_json(explanation)}
+
+    async def diff(self, request: Request, caller: Caller) -> dict[str, Any]:
+        # Seconds of Casbin calls when groupings change: off the event loop (enforcing only reads the live enforcer).
+        return await run_in_threadpool(self._live_against_disk)
+
+    def _live_against_disk(self) -> dict[str, Any]:
+        runtime = self._runtime
+        live = runtime.policies.current
+        try:
+            disk = load_policy(runtime.settings.policy_dir, runtime.catalog)
+        except PolicyError as exc:
+            return {"live": live.version, "disk": None, "diskError": str(exc), "changes": []}
+        changes = diff_policies(live, disk, runtime.catalog)
+        return {"live": live.version, "disk": disk.version, "diskError": None,
+                "changes": [render.change_json(change) for change in changes]}
+
+    def _purpose(self, request: Request) -> str:
+        purpose = _param(request, "purpose")
+        purposes = self._runtime.policies.current.purposes
+        if purpose not in purposes:
+            raise RequestRefused.one(400, f"unknown purpose {purpose!r}", ErrorCode.UNKNOWN_PURPOSE,
+                                     purposes=sorted(purposes))
+        return purpose
+
+    def _officer(self, request: Request) -> Caller:
+        try:
+            caller = self._runtime.verifier.verify(request.headers.get("authorization"),
+                                                   self._runtime.policies.current.departments)
+        except Unauthenticated as exc:
+            raise RequestRefused(401, [error(str(exc), ErrorCode.UNAUTHENTICATED)],
+                                 {"www-authenticate": "Bearer"}) from None
+        self._runtime.suspensions.check(caller)
+        if OFFICER_ROLE not in caller.roles:
+            raise RequestRefused.one(403, f"the policy workbench is open only to callers with the role '{OFFICER_ROLE}'",
+                                     ErrorCode.FORBIDDEN)
+        return caller
+
+    def _guarded(self, handler: Callable[[Request, Caller], Awaitable[dict[str, Any]]]
+                 ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                body = await handler(request, self._officer(request))
+            except RequestRefused as refused:
+                return JSONResponse({"errors": refused.errors}, status_code=refused.status, headers=refused.headers)
+            except UnknownName as exc:
+                return JSONResponse({"errors": [error(str(exc), ErrorCode.BAD_REQUEST)]}, status_code=400)
+            return JSONResponse(body)
+
+        return endpoint
+
+
+def _param(request: Request, name: str) -> str:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise RequestRefused.one(400, f"give the '{name}' parameter", ErrorCode.BAD_REQUEST)
+    return value
+
+
+def _roles(request: Request) -> tuple[str, ...]:
+    return as_roles(request.query_params.getlist("role"))

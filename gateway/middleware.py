@@ -1,0 +1,23 @@
+"""The layers around every route, outermost first: security headers, the fault barrier, CORS."""
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from gateway.fault_barrier import FaultBarrier
+from gateway.security_headers import SecurityHeaders
+from settings import Settings
+
+REQUEST_HEADERS = ["authorization", "content-type", "accept", "x-purpose", "x-purpose-ref", "x-access-mode"]
+EXPOSED_HEADERS = ["x-request-id", "retry-after"]
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    # Tokens travel in the Authorization header, never in cookies: no credentialed CORS is needed.
+    return [
+        Middleware(SecurityHeaders),
+        Middleware(FaultBarrier),
+        Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                   allow_headers=REQUEST_HEADERS, expose_headers=EXPOSED_HEADERS, allow_credentials=False,
+                   max_age=600),
+    ]

@@ -1,0 +1,140 @@
+"""Limits on a query, checked before any department is asked (README "Query limits").
+
+The document limits (size, tokens, depth, aliases, directives) depend on the text alone: they run
+once per document text, before validation (which costs more), and their refusal is cached with
+the document. The cost ceiling depends on the keys given, so it runs per request.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Visitor,
+    parse,
+    visit,
+)
+from graphql.execution.values import VariableValues
+
+from gateway.errors import ErrorCode, RequestRefused, error
+from gateway.fragments import fragments_in_dependency_order
+from gateway.query_cost import estimate_cost
+from settings import Settings
+
+# Not counted in the depth: graphql-core's MaxIntrospectionDepthRule bounds introspection during validation.
+INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    max_chars: int
+    max_tokens: int
+    max_depth: int
+    max_aliases: int
+    max_directives: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DocumentLimits:
+        return cls(settings.max_document_chars, settings.max_tokens, settings.max_depth, settings.max_aliases,
+                   settings.max_directives)
+
+
+def parse_within_limits(query: str, limits: DocumentLimits) -> DocumentNode:
+    """The parsed document, or RequestRefused when it is too long or has too many tokens.
+
+    Any other syntax error is raised as graphql-core's GraphQLSyntaxError.
+    """
+    if len(query) > limits.max_chars:
+        raise _refused(f"the document has {len(query)} characters; at most {limits.max_chars} are allowed",
+                       ErrorCode.DOCUMENT_TOO_LARGE, characters=len(query), limit=limits.max_chars)
+    try:
+        return parse(query, max_lexical_tokens=limits.max_tokens)
+    except GraphQLSyntaxError as exc:
+        if exc.description != token_limit_description(limits.max_tokens):
+            raise
+    # graphql-core stops counting at the first token over the limit.
+    raise _refused(f"the document has more than {limits.max_tokens} tokens", ErrorCode.TOO_MANY_TOKENS,
+                   tokens=limits.max_tokens + 1, limit=limits.max_tokens)
+
+
+def token_limit_description(max_tokens: int) -> str:
+    """How graphql-core's parser words the refusal of `max_lexical_tokens`."""
+    return f"Document contains more than {max_tokens} tokens. Parsing aborted."
+
+
+def check_document_shape(document: DocumentNode, limits: DocumentLimits) -> None:
+    """RequestRefused with one error per limit exceeded: depth, aliases, directives."""
+    counts = _Counts()
+    visit(document, counts)
+    measured = [
+        (document_depth(document), limits.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth",
+         "the query is {} fields deep; at most {} are allowed"),
+        (counts.aliases, limits.max_aliases, ErrorCode.TOO_MANY_ALIASES, "aliases",
+         "the document has {} aliases; at most {} are allowed"),
+        (counts.directives, limits.max_directives, ErrorCode.TOO_MANY_DIRECTIVES, "directives",
+         "the document has {} directives; at most {} are allowed"),
+    ]
+    problems = [error(message.format(value, limit), code, **{name: value, "limit": limit})
+                for value, limit, code, name, message in measured if value > limit]
+    if problems:
+        raise RequestRefused(400, problems)
+
+
+def check_query_cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
+                     variables: VariableValues, ceiling: int) -> None:
+    cost = estimate_cost(schema, document, operation, variables)
+    if cost > ceiling:
+        raise _refused(f"the query's estimated cost is {cost}; at most {ceiling} is allowed",
+                       ErrorCode.QUERY_TOO_COSTLY, cost=cost, limit=ceiling)
+
+
+def document_depth(document: DocumentNode) -> int:
+    """The deepest field nesting of any operation, fragments included, introspection left out."""
+    fragment_depths: dict[str, int] = {}
+    for fragment in fragments_in_dependency_order(document):
+        fragment_depths[fragment.name.value] = _depth(fragment.selection_set, fragment_depths)
+    return max((_depth(definition.selection_set, fragment_depths) for definition in document.definitions
+                if isinstance(definition, OperationDefinitionNode)), default=0)
+
+
+def _depth(selection_set: SelectionSetNode, fragment_depths: Mapping[str, int]) -> int:
+    deepest = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value in INTROSPECTION_ROOTS:
+                continue
+            below = _depth(selection.selection_set, fragment_depths) if selection.selection_set else 0
+            deepest = max(deepest, 1 + below)
+        elif isinstance(selection, FragmentSpreadNode):
+            deepest = max(deepest, fragment_depths.get(selection.name.value, 0))
+        else:
+            deepest = max(deepest, _depth(selection.selection_set, fragment_depths))
+    return deepest
+
+
+class _Counts(Visitor):
+    """Aliases and directives as written in the document (the cost estimate accounts for fragment spreads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.aliases = 0
+        self.directives = 0
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.alias is not None:
+            self.aliases += 1
+
+    def enter_directive(self, *_: Any) -> None:
+        self.directives += 1
+
+
+def _refused(message: str, code: ErrorCode, **extensions: Any) -> RequestRefused:
+    return RequestRefused.one(400, message, code, **extensions)

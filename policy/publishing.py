@@ -1,0 +1,61 @@
+"""`cli policy publish --dir DIR --by OFFICER`: check a policy directory and make it live on every worker of every host.
+
+It is checked as the servers check it (against the catalog and departments of HUITONG_POLICY_DIR and
+HUITONG_CATALOG_DIR); a policy that does not load is refused and nothing is published. Each server
+loads it from Redis within about a second and the first to do so puts it on the access record.
+Exit status: 0 published (or already the published version), 2 refused or failed."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+
+from catalog import load_catalog
+from policy.published import PublishedPolicy
+from policy.registry import PolicyError, load_departments
+from policy.store import load_policy
+from propagation.redis_link import REDIS_ERRORS, redis_client
+from settings import Settings
+
+MAX_BY = 255
+DIRECTORY = typer.Option(..., "--dir", help="The policy directory to publish.")
+BY = typer.Option(..., "--by", help="The officer publishing; kept on the access record.")
+
+
+def publish(directory: Path = DIRECTORY, by: str = BY) -> None:
+    """Check a policy directory and publish it to every worker on every host (through Redis)."""
+    settings = Settings()
+    if settings.redis_url is None:
+        raise _fail("HUITONG_REDIS_URL is not set: without Redis each server reads its own HUITONG_POLICY_DIR; "
+                    "edit that directory instead")
+    by = by.strip()
+    if not by or len(by) > MAX_BY or not by.isprintable():
+        raise _fail(f"--by must be 1 to {MAX_BY} printable characters")
+    try:
+        catalog = load_catalog(load_departments(settings.policy_dir / "departments.csv"), settings.catalog_dir)
+        policy = load_policy(directory, catalog)
+    except PolicyError as error:
+        raise _fail(f"refused, nothing published: {error}") from None
+
+    async def run() -> int:
+        client = redis_client(settings.redis_url)
+        try:
+            return await PublishedPolicy(client, settings.redis_prefix).publish(policy.files, policy.version, by,
+                                                                                "publish")
+        finally:
+            await client.aclose()
+
+    try:
+        revision = asyncio.run(run())
+    except REDIS_ERRORS as error:
+        raise _fail(f"Redis unreachable ({type(error).__name__}); nothing published") from None
+    if revision:
+        typer.echo(f"policy version {policy.version} published as revision {revision}")
+    else:
+        typer.echo(f"policy version {policy.version} is already the published version; nothing changed")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(2)

@@ -1,0 +1,1 @@
+"""The security officers' policy workbench: check, explain, diff and matrix over the engine's own decisions."""

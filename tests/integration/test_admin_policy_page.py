@@ -1,0 +1,161 @@
+"""The security officers' page at /admin/policy: its JSON endpoints open only to `security-officer` tokens,
+and, in a real headless Chromium, the matrix, a cell's explanation and the live-versus-disk diff."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from access.decisions import compile_decisions
+from identity.minting import mint_token
+from policy.workbench.matrix import cell_text
+from suspension.store import Suspension
+from tests.policy.workbench_support import copy_policy, line_of
+from tests.support.gateway import JWT_SECRET, Gateway, start_gateway
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path(__file__).parents[2] / "test-artifacts" / "admin-policy.png"
+COLOURS = {"CLEAR": "rgb(183, 228, 199)", "MASK": "rgb(255, 224, 102)", "DENY": "rgb(244, 163, 163)"}
+PURPOSE = "social-assistance-review"
+PHONE_MASK = "p, civil-affairs, social-assistance-review, Person.phone, mask"
+
+
+@pytest.fixture(scope="module")
+def policy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_policy(tmp_path_factory.mktemp("admin-policy") / "policy")
+
+
+@pytest.fixture(scope="module")
+def gateway(sqlite_stores, policy_dir: Path) -> Iterator[Gateway]:
+    # The live policy stays as started, so an edit on disk shows as a difference.
+    started = start_gateway(sqlite_stores, policy_dir=policy_dir, policy_reload_interval=3600)
+    yield started
+    started.stop()
+
+
+def _token(roles: list[str]) -> str:
+    return mint_token(JWT_SECRET, "officer-console", "data-bureau", roles)
+
+
+def _get(gateway: Gateway, path: str, token: str | None = None, **params: str) -> httpx.Response:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return httpx.get(f"{gateway.url}/admin/policy/api/{path}", params=params, headers=headers, timeout=30)
+
+
+def _code(response: httpx.Response) -> str:
+    return response.json()["errors"][0]["extensions"]["code"]
+
+
+def test_the_page_itself_holds_no_policy_data(gateway: Gateway) -> None:
+    response = httpx.get(f"{gateway.url}/admin/policy", timeout=10)
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "<script src=\"/admin/policy/static/admin-policy.js\"" in response.text
+    assert "civil-affairs" not in response.text and gateway.runtime.policies.current.version not in response.text
+
+
+def test_no_token_is_401_and_no_role_is_403(gateway: Gateway) -> None:
+    for path in ("overview", "matrix", "explain", "diff"):
+        anonymous = _get(gateway, path, purpose=PURPOSE)
+        assert (anonymous.status_code, _code(anonymous)) == (401, "UNAUTHENTICATED")
+        assert anonymous.headers["www-authenticate"] == "Bearer"
+        plain = _get(gateway, path, _token(["auditor"]), purpose=PURPOSE)
+        assert (plain.status_code, _code(plain)) == (403, "FORBIDDEN")
+        assert "civil-affairs" not in plain.text
+
+
+def test_a_suspended_system_is_refused_here_too(gateway: Gateway) -> None:
+    suspensions = gateway.runtime.suspensions
+    suspensions.replace([Suspension("system", "officer-console", "investigation", "test", datetime.now(UTC))])
+    try:
+        refused = _get(gateway, "overview", _token(["security-officer"]))
+    finally:
+        suspensions.replace([])
+    assert (refused.status_code, _code(refused)) == (403, "CALLER_SUSPENDED")
+    assert _get(gateway, "overview", _token(["security-officer"])).status_code == 200
+
+
+def test_bad_parameters_are_400(gateway: Gateway) -> None:
+    officer = _token(["security-officer"])
+    assert _code(_get(gateway, "matrix", officer)) == "BAD_REQUEST"
+    assert _code(_get(gateway, "matrix", officer, purpose="curiosity")) == "UNKNOWN_PURPOSE"
+    unknown_field = _get(gateway, "explain", officer, purpose=PURPOSE, department="civil-affairs", field="Person.x")
+    assert (unknown_field.status_code, _code(unknown_field)) == (400, "BAD_REQUEST")
+
+
+def test_the_explanation_names_the_rule_line_but_no_server_path(gateway: Gateway, policy_dir: Path) -> None:
+    answer = _get(gateway, "explain", _token(["security-officer"]), purpose=PURPOSE, department="civil-affairs",
+                  field="Person.phone").json()
+    assert (answer["decision"], answer["mask"]) == ("MASK", "R4")
+    assert [r["location"] for r in answer["rules"]] == [f"rules.csv:{line_of(policy_dir, PHONE_MASK)}"]
+    assert str(policy_dir) not in str(answer)
+
+
+def _chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the admin page is tested in Debian's Chromium; "
+                    "install it with 'apt-get install -y chromium' (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright()
+
+
+def test_the_officer_sees_matrix_explanation_and_diff_in_a_browser(gateway: Gateway, policy_dir: Path) -> None:
+    runtime = gateway.runtime
+    policy = runtime.policies.current
+    expected = {(d, f): decision for d in policy.departments
+                for f, decision in compile_decisions(policy, runtime.catalog, d, (), PURPOSE).decisions.items()}
+    rules = policy_dir / "rules.csv"
+    original = rules.read_text(encoding="utf-8")
+    with _chromium() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            problems: list[str] = []
+            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(f"{gateway.url}/admin/policy")
+            page.fill("#token", _token(["security-officer"]))
+            page.click("#token-form button[type=submit]")
+            page.wait_for_selector(f"#purpose option[value='{PURPOSE}']", state="attached")
+            page.select_option("#purpose", PURPOSE)
+            page.wait_for_selector("#matrix-table")
+
+            cells = page.eval_on_selector_all("#matrix button.cell", """buttons => buttons.map(b => [
+                b.dataset.department, b.dataset.field, b.dataset.decision, b.textContent,
+                getComputedStyle(b).backgroundColor])""")
+            assert len(cells) == len(expected)
+            for department, field, decision, label, colour in cells:
+                engine = expected[(department, field)]
+                assert (decision, label) == (engine.effect.value, cell_text(engine).replace(":", " ")), (department, field)
+                assert colour == COLOURS[decision], (department, field)
+            assert {cell[2] for cell in cells} == set(COLOURS)
+
+            page.click("#matrix button[data-department='civil-affairs'][data-field='Person.phone']")
+            page.wait_for_selector("#explained-decision")
+            explanation = page.inner_text("#explanation-body")
+            assert page.inner_text("#explained-decision") == "MASK R4"
+            assert f"rules.csv:{line_of(policy_dir, PHONE_MASK)}" in explanation
+            assert expected[("civil-affairs", "Person.phone")].reason in explanation
+            assert "CONDITIONAL" in explanation
+
+            page.click("#diff-refresh")
+            page.wait_for_function("document.getElementById('diff-summary').textContent.startsWith('No decision')")
+            rules.write_text(original.replace(PHONE_MASK, PHONE_MASK.replace("mask", "clear")), encoding="utf-8")
+            page.click("#diff-refresh")
+            page.wait_for_selector("#diff-table")
+            rows = page.eval_on_selector_all("#diff-table tbody tr", "rows => rows.map(r => r.innerText)")
+            assert rows == ["civil-affairs\t\tsocial-assistance-review\tPerson.phone\tMASK:R4\tCLEAR"]
+
+            page.evaluate("window.scrollTo(0, 0)")
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            assert problems == []
+        finally:
+            browser.close()
+            rules.write_text(original, encoding="utf-8")
