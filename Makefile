@@ -14,7 +14,13 @@ $(INSTALLED): requirements.lock
 serve: $(INSTALLED)
 	$(BIN)/python -m cli serve
 
-test: $(INSTALLED)
+# The policy page's browser test drives Debian's chromium (never a browser downloaded by a test tool),
+# with a CJK font so its screenshot shows the catalog's Chinese text.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+
+test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 token: $(INSTALLED)

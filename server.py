@@ -131,7 +131,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     audit = AuditRoutes(runtime)
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            # The endpoint refuses all but GET and POST itself, in GraphQL's shape.
+            Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/audit/checkpoint", audit.checkpoint),

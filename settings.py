@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     max_document_chars: int = 100_000
     max_tokens: int = 5_000  # lexical tokens; 1,000 keys written inline take about 1,000
     max_depth: int = 10  # nested fields; the deepest query in the tests has 4
+    max_fields: int = 1_000  # fields selected once fragments are spread; the benchmark's joined query has 20
     max_aliases: int = 50  # as written; many keys go in one list argument, not in aliased fields
     max_directives: int = 50
     max_query_cost: int = 250_000  # see gateway/query_cost.py for the estimate

@@ -53,6 +53,11 @@ def _not_acceptable() -> RequestRefused:
                               ErrorCode.BAD_REQUEST)
 
 
+def _method_not_allowed(method: str) -> RequestRefused:
+    return RequestRefused(405, [error(f"{method} is not offered; send GraphQL with GET or POST",
+                                      ErrorCode.BAD_REQUEST)], {"allow": "GET, POST"})
+
+
 def _wants_ide(request: Request) -> bool:
     return (request.method == "GET" and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", ""))
@@ -70,7 +75,12 @@ class GraphQLEndpoint:
         if _wants_ide(request) and self._runtime.settings.dev_mode:
             return graphiql_response()
         media_type = negotiate(request.headers.get("accept"))
-        submitted = await self._read(request) if media_type else Submitted(_not_acceptable())
+        if request.method not in ("GET", "POST"):
+            submitted = Submitted(_method_not_allowed(request.method))
+        elif media_type is None:
+            submitted = Submitted(_not_acceptable())
+        else:
+            submitted = await self._read(request)
         media_type = media_type or JSON
         request_id = request_id_of(request)
         if isinstance(submitted, list):  # a batch: one answer per request, in order, each with its own entry

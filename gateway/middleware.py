@@ -13,11 +13,10 @@ EXPOSED_HEADERS = ["x-request-id", "retry-after"]
 
 
 def middleware(settings: Settings) -> list[Middleware]:
-    # Tokens travel in the Authorization header, never in cookies: no credentialed CORS is needed.
-    return [
-        Middleware(SecurityHeaders),
-        Middleware(FaultBarrier),
-        Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                   allow_headers=REQUEST_HEADERS, expose_headers=EXPOSED_HEADERS, allow_credentials=False,
-                   max_age=600),
-    ]
+    layers = [Middleware(SecurityHeaders), Middleware(FaultBarrier)]
+    if settings.cors_origins:  # with none allowed, a browser's same-origin rule is all that is needed
+        # Tokens travel in the Authorization header, never in cookies: no credentialed CORS is needed.
+        layers.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                                 allow_methods=["GET", "POST"], allow_headers=REQUEST_HEADERS,
+                                 expose_headers=EXPOSED_HEADERS, allow_credentials=False, max_age=600))
+    return layers

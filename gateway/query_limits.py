@@ -1,6 +1,6 @@
 """Limits on a query, checked before any department is asked (README "Query limits").
 
-The document limits (size, tokens, depth, aliases, directives) depend on the text alone: they run
+The document limits (size, tokens, depth, fields, aliases, directives) depend on the text alone: they run
 once per document text, before validation (which costs more), and their refusal is cached with
 the document. The cost ceiling depends on the keys given, so it runs per request.
 """
@@ -38,13 +38,14 @@ class DocumentLimits:
     max_chars: int
     max_tokens: int
     max_depth: int
+    max_fields: int
     max_aliases: int
     max_directives: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DocumentLimits:
-        return cls(settings.max_document_chars, settings.max_tokens, settings.max_depth, settings.max_aliases,
-                   settings.max_directives)
+        return cls(settings.max_document_chars, settings.max_tokens, settings.max_depth, settings.max_fields,
+                   settings.max_aliases, settings.max_directives)
 
 
 def parse_within_limits(query: str, limits: DocumentLimits) -> DocumentNode:
@@ -71,12 +72,14 @@ def token_limit_description(max_tokens: int) -> str:
 
 
 def check_document_shape(document: DocumentNode, limits: DocumentLimits) -> None:
-    """RequestRefused with one error per limit exceeded: depth, aliases, directives."""
+    """RequestRefused with one error per limit exceeded: depth, fields, aliases, directives."""
     counts = _Counts()
     visit(document, counts)
     measured = [
         (document_depth(document), limits.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth",
          "the query is {} fields deep; at most {} are allowed"),
+        (expanded_fields(document), limits.max_fields, ErrorCode.TOO_MANY_FIELDS, "fields",
+         "the query selects {} fields once its fragments are spread; at most {} are allowed"),
         (counts.aliases, limits.max_aliases, ErrorCode.TOO_MANY_ALIASES, "aliases",
          "the document has {} aliases; at most {} are allowed"),
         (counts.directives, limits.max_directives, ErrorCode.TOO_MANY_DIRECTIVES, "directives",
@@ -103,6 +106,32 @@ def document_depth(document: DocumentNode) -> int:
         fragment_depths[fragment.name.value] = _depth(fragment.selection_set, fragment_depths)
     return max((_depth(definition.selection_set, fragment_depths) for definition in document.definitions
                 if isinstance(definition, OperationDefinitionNode)), default=0)
+
+
+def expanded_fields(document: DocumentNode) -> int:
+    """How many fields every operation selects with its fragments spread out, introspection counted as 1.
+
+    This bounds the work of walking the selection, which fragments spread into one another can
+    multiply far beyond the document's length.
+    """
+    fragment_sizes: dict[str, int] = {}
+    for fragment in fragments_in_dependency_order(document):
+        fragment_sizes[fragment.name.value] = _fields(fragment.selection_set, fragment_sizes)
+    return sum(_fields(definition.selection_set, fragment_sizes) for definition in document.definitions
+               if isinstance(definition, OperationDefinitionNode))
+
+
+def _fields(selection_set: SelectionSetNode, fragment_sizes: Mapping[str, int]) -> int:
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            inside = selection.selection_set is not None and selection.name.value not in INTROSPECTION_ROOTS
+            total += 1 + (_fields(selection.selection_set, fragment_sizes) if inside else 0)
+        elif isinstance(selection, FragmentSpreadNode):
+            total += fragment_sizes.get(selection.name.value, 0)
+        else:
+            total += _fields(selection.selection_set, fragment_sizes)
+    return total
 
 
 def _depth(selection_set: SelectionSetNode, fragment_depths: Mapping[str, int]) -> int:

@@ -6,7 +6,6 @@ HTTP, and browsers ignore it there. Sent on https://localhost it would pin HTTPS
 """
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -23,6 +22,23 @@ UNLESS_SET = {  # a response may carry its own (GraphiQL's page has its own poli
 }
 
 
+_ALWAYS = [(name.encode(), value.encode()) for name, value in ALWAYS.items()]
+_UNLESS_SET = [(name.encode(), value.encode()) for name, value in UNLESS_SET.items()]
+_HSTS = (b"strict-transport-security", STRICT_TRANSPORT_SECURITY.encode())
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]], over_https: bool) -> list[tuple[bytes, bytes]]:
+    """The raw ASGI response headers with ours set."""
+    forced = {name for name, _ in _ALWAYS}
+    kept = [(name, value) for name, value in headers if name.lower() not in forced]
+    present = {name.lower() for name, _ in kept}
+    kept += _ALWAYS
+    kept += [header for header in _UNLESS_SET if header[0] not in present]
+    if over_https:
+        kept.append(_HSTS)
+    return kept
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,13 +51,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
-                    headers[name] = value
-                for name, value in UNLESS_SET.items():
-                    headers.setdefault(name, value)
-                if over_https:
-                    headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
+                message["headers"] = with_security_headers(list(message.get("headers", ())), over_https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

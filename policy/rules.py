@@ -41,13 +41,6 @@ class RuleSet:
     groupings: tuple[Grouping, ...]
 
 
-def load_rules(path: Path, catalog: Catalog, departments: Collection[str], purposes: Collection[str]) -> RuleSet:
-    rules, problems = read_rules(path, catalog, departments, purposes)
-    if problems:
-        raise problems[0]
-    return rules
-
-
 def read_rules(path: Path, catalog: Catalog, departments: Collection[str],
                purposes: Collection[str]) -> tuple[RuleSet, list[PolicyError]]:
     """Every line read: the good ones as rules and groupings, each wrong one as a problem naming its line."""

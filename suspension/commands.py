@@ -36,22 +36,22 @@ BY = typer.Option(..., "--by", help="The officer acting; kept on the access reco
 def suspend(system: str | None = SYSTEM, department: str | None = DEPARTMENT, reason: str = REASON,
             by: str = BY) -> None:
     """Suspend a calling system or a whole department on every worker, until lifted (403 CALLER_SUSPENDED)."""
-    settings = Settings()
-    scope, name = _target(settings, system, department)
-    reason, by = _text("--reason", reason, MAX_REASON), _text("--by", by, NAME_LENGTH)
-    _, seq = _run(settings, lambda store, log: acts.suspend(store, log, scope, name, reason, by))
-    console.print(f"{scope} {name!r} suspended (access record entry {seq})", markup=False, highlight=False)
-    _announce(settings)
+    _act(acts.suspend, "suspended", system, department, reason, by)
 
 
 def lift(system: str | None = SYSTEM, department: str | None = DEPARTMENT, reason: str = REASON,
          by: str = BY) -> None:
     """Lift a suspension on every worker."""
+    _act(acts.lift, "lifted", system, department, reason, by)
+
+
+def _act(act: Callable[..., Awaitable[tuple[Suspension, int]]], done: str, system: str | None, department: str | None, reason: str,
+         by: str) -> None:
     settings = Settings()
     scope, name = _target(settings, system, department)
     reason, by = _text("--reason", reason, MAX_REASON), _text("--by", by, NAME_LENGTH)
-    _, seq = _run(settings, lambda store, log: acts.lift(store, log, scope, name, reason, by))
-    console.print(f"{scope} {name!r} lifted (access record entry {seq})", markup=False, highlight=False)
+    _, seq = _run(settings, lambda store, log: act(store, log, scope, name, reason, by))
+    console.print(f"{scope} {name!r} {done} (access record entry {seq})", markup=False, highlight=False)
     _announce(settings)
 
 

@@ -1,11 +1,10 @@
 """Shared fixtures: a small coherent dataset loaded into each backend, and gateways over it."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-
-import secrets
 
 import pytest
 

@@ -98,6 +98,16 @@ def test_a_mutation_over_get_is_405_allowing_post(production: Gateway, query: st
     assert "accessRecord" in response.json()["extensions"]
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
+def test_other_methods_are_405_in_graphql_shape_and_recorded(production: Gateway, method: str) -> None:
+    response = call(production, method=method, body={"query": PERSON})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    if method != "HEAD":  # a HEAD answer has no body
+        assert _codes(response) == ["BAD_REQUEST"]
+        assert "accessRecord" in response.json()["extensions"]
+
+
 def test_the_same_mutation_over_post_is_not_405(production: Gateway) -> None:
     response = call(production, body={"query": "mutation { __typename }"})
     assert response.status_code == 400

@@ -117,7 +117,7 @@ LEAKS = ("SELECT", "czrk", "/work/", "sql.py", "Traceback", "asyncpg", "RuntimeE
 
 @pytest.fixture(scope="module")
 def fragile(sqlite_stores: Stores) -> Iterator[Gateway]:
-    started = start_gateway(sqlite_stores)
+    started = start_gateway(sqlite_stores, cors_origins=["https://app.example.gov.cn"])
     yield started
     started.stop()
 

@@ -15,7 +15,8 @@ from tests.support.gateway import Gateway, Stores, start_gateway
 
 NO_TRAFFIC = {"population": 0, "entity": 0, "licence": 0}
 DEFAULTS = Settings()
-TIGHT = {"max_document_chars": 300, "max_tokens": 60, "max_depth": 3, "max_aliases": 2, "max_directives": 2,
+TIGHT = {"max_document_chars": 300, "max_tokens": 60, "max_depth": 3, "max_fields": 8, "max_aliases": 2,
+         "max_directives": 2,
          "max_query_cost": 56, "max_list_keys": 5}
 
 
@@ -67,6 +68,17 @@ def deep(depth: int) -> str:
     relations = ["representedEntities", "legalRepresentative"] * depth
     chain = ["persons(idNumbers: $ids)", *relations[:depth - 2], "name"]
     return "query($ids: [String!]!) { " + " { ".join(chain) + " }" * (depth - 1) + " }"
+
+
+def wide(count: int) -> str:
+    """persons and `count - 1` fields inside it."""
+    return HEAD + "{ " + "name " * (count - 1) + "} }"
+
+
+def doubling(levels: int) -> str:
+    """person(idNumber) and fragments each spreading the next twice: 1 + 2 ** levels fields once spread."""
+    chain = " ".join(f"fragment F{i} on Person {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
+    return f"query($id: String!) {{ person(idNumber: $id) {{ ...F0 }} }} {chain} fragment F{levels} on Person {{ name }}"
 
 
 def aliased(count: int) -> str:
@@ -135,14 +147,16 @@ def test_a_query_over_the_default_cost_ceiling_is_refused_before_any_department(
     assert defaults.counts() == NO_TRAFFIC
 
 
-def test_fragments_doubling_at_each_level_are_refused_as_too_costly_at_once(defaults: Gateway,
-                                                                           representative: str) -> None:
-    levels = 50
-    chain = " ".join(f"fragment F{i} on Person {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
-    query = f"query($id: String!) {{ person(idNumber: $id) {{ ...F0 }} }} {chain} fragment F{levels} on Person {{ name }}"
-    extensions = refusal(defaults.post(query, {"id": representative}, timeout=10), "QUERY_TOO_COSTLY")
-    assert extensions["cost"] == 1 + 2 ** levels
+@pytest.mark.parametrize("levels", [10, 50])
+def test_fragments_doubling_at_each_level_are_refused_at_once_by_their_spread_size(
+        defaults: Gateway, representative: str, levels: int) -> None:
+    extensions = refusal(defaults.post(doubling(levels), {"id": representative}, timeout=10), "TOO_MANY_FIELDS")
+    assert extensions == {"code": "TOO_MANY_FIELDS", "fields": 1 + 2 ** levels, "limit": DEFAULTS.max_fields}
     assert defaults.counts() == NO_TRAFFIC
+
+
+def test_fragments_doubling_within_the_field_limit_are_served(defaults: Gateway, representative: str) -> None:
+    assert served(defaults.post(doubling(9), {"id": representative}))["person"]["name"]
 
 
 def test_more_keys_than_the_default_is_refused_with_its_own_code(defaults: Gateway, dataset) -> None:
@@ -195,10 +209,11 @@ def _tight_cost(extra: str) -> str:
     (with_chars(TIGHT["max_document_chars"]), with_chars(TIGHT["max_document_chars"] + 1), "DOCUMENT_TOO_LARGE"),
     (with_tokens(TIGHT["max_tokens"]), with_tokens(TIGHT["max_tokens"] + 1), "TOO_MANY_TOKENS"),
     (deep(TIGHT["max_depth"]), deep(TIGHT["max_depth"] + 1), "QUERY_TOO_DEEP"),
+    (wide(TIGHT["max_fields"]), wide(TIGHT["max_fields"] + 1), "TOO_MANY_FIELDS"),
     (aliased(TIGHT["max_aliases"]), aliased(TIGHT["max_aliases"] + 1), "TOO_MANY_ALIASES"),
     (directed(TIGHT["max_directives"]), directed(TIGHT["max_directives"] + 1), "TOO_MANY_DIRECTIVES"),
     (_tight_cost(""), _tight_cost("status "), "QUERY_TOO_COSTLY"),
-], ids=["size", "tokens", "depth", "aliases", "directives", "cost"])
+], ids=["size", "tokens", "depth", "fields", "aliases", "directives", "cost"])
 def test_each_limit_follows_its_setting(tight: Gateway, dataset, representative: str, at_limit: str,
                                         over_limit: str, code: str) -> None:
     variables = {"ids": [representative, *(p["gmsfhm"] for p in dataset.persons[:TIGHT["max_list_keys"] - 1])]}

@@ -49,7 +49,7 @@ def _assert_secured(response: httpx.Response) -> None:
     ("GET", "/readyz", None, {}, 200),
     ("GET", "/audit/public-key", None, {}, 200),
     ("GET", "/no-such-route", None, {}, 404),
-    ("PUT", "/graphql", None, {}, 405),
+    ("PUT", "/healthz", None, {}, 405),
 ])
 def test_every_answer_carries_the_security_headers(gateway: Gateway, method: str, path: str, body: dict | None,
                                                    headers: dict, status: int) -> None:
@@ -144,6 +144,21 @@ def test_cors_on_the_answer_itself(gateway: Gateway, origin: str, allowed: bool)
     assert (response.headers.get("access-control-allow-origin") == origin) is allowed
     if allowed:
         assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
+
+
+def test_with_no_origins_allowed_no_cross_origin_call_is_allowed(sqlite_stores: Stores) -> None:
+    closed = start_gateway(sqlite_stores)
+    try:
+        preflight = httpx.options(closed.url + "/graphql", headers={
+            "origin": ALLOWED, "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization"})
+        answer = httpx.post(closed.url + "/graphql", json={"query": "{ __typename }"},
+                            headers=SIGNED | {"origin": ALLOWED})
+    finally:
+        closed.stop()
+    assert preflight.status_code >= 400
+    assert answer.status_code == 200
+    assert not any(name.startswith("access-control-") for name in (*preflight.headers, *answer.headers))
 
 
 @pytest.mark.parametrize("origin", ["*", "https://*.example.gov.cn", "https://app.example.gov.cn/", "null"])

@@ -18,13 +18,14 @@ from catalog import load_catalog
 from gateway.documents import DocumentCache
 from gateway.errors import RequestRefused
 from gateway.query_cost import estimate_cost
-from gateway.query_limits import DocumentLimits, document_depth, parse_within_limits
+from gateway.query_limits import DocumentLimits, document_depth, expanded_fields, parse_within_limits
 from policy.registry import load_departments
 from schema.query import build_schema
 from settings import ROOT
 
 KEY = "11010519491231002X"
-LIMITS = DocumentLimits(max_chars=100_000, max_tokens=5_000, max_depth=10, max_aliases=50, max_directives=50)
+LIMITS = DocumentLimits(max_chars=100_000, max_tokens=5_000, max_depth=10, max_fields=1_000, max_aliases=50,
+                        max_directives=50)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,15 @@ def test_fragments_spread_into_one_another_are_priced_at_their_expansion_without
     assert cost(schema, _doubling(60)) == 1 + 2 ** 60
 
 
+def test_fields_are_counted_with_fragments_spread_without_spreading_them() -> None:
+    assert expanded_fields(parse(_doubling(60))) == 1 + 2 ** 60
+
+
+def test_fields_count_inline_fragments_and_introspection_as_one() -> None:
+    document = parse('{ __schema { types { name } } person(idNumber: "x") { name ... on Person { gender } } }')
+    assert expanded_fields(document) == 1 + 3
+
+
 def test_depth_counts_fields_through_fragments_and_leaves_introspection_out() -> None:
     through_fragment = parse('{ person(idNumber: "x") { ...E } } fragment E on Person { representedEntities { name } }')
     assert document_depth(through_fragment) == 3
@@ -127,7 +137,8 @@ def test_a_document_is_measured_once_and_its_refusal_cached(schema, monkeypatch:
     measure = gateway.documents.check_document_shape
     monkeypatch.setattr(gateway.documents, "check_document_shape",
                         lambda document, limits: measured.append(document) or measure(document, limits))
-    cache = DocumentCache(schema, DocumentLimits(100_000, 5_000, max_depth=1, max_aliases=50, max_directives=50))
+    cache = DocumentCache(schema, DocumentLimits(100_000, 5_000, max_depth=1, max_fields=1_000, max_aliases=50,
+                                                  max_directives=50))
     for _ in range(3):
         with pytest.raises(RequestRefused) as refused:
             cache.get('{ person(idNumber: "x") { name } }')
