@@ -160,7 +160,8 @@ def test_a_stalled_redis_costs_a_bounded_wait_then_the_process_counts_alone(
         proxy.set_mode("stall")
         started = time.monotonic()
         assert _ask(gateway, dataset).status_code == 200
-        assert time.monotonic() - started < 3  # bounded by the Redis timeout, not hung on it
+        # Bounded by the Redis timeout (0.25 s, one retry), not hung on the stalled link (the client waits 30 s).
+        assert time.monotonic() - started < 10
         assert _rate_limits_status(gateway)["status"] == "degraded"
         assert [_ask(gateway, dataset).status_code for _ in range(2)] == [200, 429]
 

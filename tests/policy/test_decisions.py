@@ -7,22 +7,11 @@ from pathlib import Path
 import pytest
 
 from access.decisions import Effect, compile_decisions
-from catalog import ShareClass, load_catalog
-from policy.registry import load_departments
+from catalog import ShareClass
 from policy.rules import Rule
-from policy.store import Policy, load_policy
+from policy.store import load_policy
 
 POLICY_DIR = Path(__file__).parents[2] / "policy"
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
-
-
-@pytest.fixture(scope="module")
-def policy(catalog) -> Policy:
-    return load_policy(POLICY_DIR, catalog)
 
 
 @pytest.mark.parametrize(("department", "purpose", "field", "effect", "mask"), [

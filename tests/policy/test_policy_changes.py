@@ -5,32 +5,21 @@ from pathlib import Path
 
 import pytest
 
-from catalog import load_catalog
 from policy.changes import PolicyChange, line_diff, policy_entry
-from policy.registry import PolicyError, load_departments
+from policy.registry import PolicyError
 from policy.store import files_version, load_policy, parse_policy, policy_version, read_policy_files
 
 POLICY_DIR = Path(__file__).parents[2] / "policy"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
+def _edited(policy, catalog, add: str):
+    return parse_policy(dict(policy.files) | {"rules.csv": policy.files["rules.csv"] + add}, catalog)
 
 
-@pytest.fixture(scope="module")
-def shipped(catalog):
-    return load_policy(POLICY_DIR, catalog)
-
-
-def _edited(shipped, catalog, add: str):
-    return parse_policy(dict(shipped.files) | {"rules.csv": shipped.files["rules.csv"] + add}, catalog)
-
-
-def test_the_entry_lists_the_decisions_that_change(shipped, catalog) -> None:
-    edited = _edited(shipped, catalog, "p, market-regulation, licence-approval, Person.education, clear\n"
+def test_the_entry_lists_the_decisions_that_change(policy, catalog) -> None:
+    edited = _edited(policy, catalog, "p, market-regulation, licence-approval, Person.education, clear\n"
                                        "p, public-security, identity-verification, Person.name, clear\n")  # granted already
-    change = PolicyChange(edited.version, edited.files, shipped.version, shipped.files, "officer", "publish",
+    change = PolicyChange(edited.version, edited.files, policy.version, policy.files, "officer", "publish",
                           "2026-01-01T00:00Z", 2)
     diff = policy_entry(change, catalog, "host:1")["diff"]
     assert diff["decisions"] == [{"department": "market-regulation", "roles": [], "purpose": "licence-approval",
@@ -46,15 +35,15 @@ def test_line_diff_keeps_only_the_changed_lines_with_their_place() -> None:
     assert line_diff(old, new) == {"rules.csv": ["@@ -2 +2 @@", "-b", "+B", "@@ -3,0 +4 @@", "+d"]}
 
 
-def test_the_entry_of_a_first_publication_has_no_diff(shipped, catalog) -> None:
-    change = PolicyChange(shipped.version, shipped.files, None, None, "officer", "bootstrap", "2026-01-01T00:00Z", 1)
+def test_the_entry_of_a_first_publication_has_no_diff(policy, catalog) -> None:
+    change = PolicyChange(policy.version, policy.files, None, None, "officer", "bootstrap", "2026-01-01T00:00Z", 1)
     entry = policy_entry(change, catalog, "host:1")
     assert entry["diff"] is None and entry["previous"] is None and entry["kind"] == "policy"
 
 
-def test_a_previous_version_that_never_loaded_gets_lines_but_no_decisions(shipped, catalog) -> None:
-    broken = dict(shipped.files) | {"rules.csv": "p, nobody, *, Person.name, clear\n"}
-    change = PolicyChange(shipped.version, shipped.files, files_version(broken), broken, "officer", "publish",
+def test_a_previous_version_that_never_loaded_gets_lines_but_no_decisions(policy, catalog) -> None:
+    broken = dict(policy.files) | {"rules.csv": "p, nobody, *, Person.name, clear\n"}
+    change = PolicyChange(policy.version, policy.files, files_version(broken), broken, "officer", "publish",
                           "2026-01-01T00:00Z", 2)
     diff = policy_entry(change, catalog, "host:1")["diff"]
     assert diff["decisions"] is None and diff["lines"]["rules.csv"]

@@ -7,16 +7,10 @@ from pathlib import Path
 import pytest
 
 from access.decisions import Effect, compile_decisions
-from catalog import load_catalog
-from policy.registry import PolicyError, load_departments
+from policy.registry import PolicyError
 from policy.store import PolicyStore, load_policy
 
 POLICY_DIR = Path(__file__).parents[2] / "policy"
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
 
 
 @pytest.fixture()

@@ -20,11 +20,6 @@ from tests.policy.workbench_support import POLICY_DIR, append, copy_policy, run_
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
-
-
-@pytest.fixture(scope="module")
 def demo() -> Policy:
     return _demo_policy()
 

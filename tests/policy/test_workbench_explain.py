@@ -7,22 +7,9 @@ from pathlib import Path
 import pytest
 
 from access.decisions import compile_decisions
-from catalog import load_catalog
-from policy.registry import load_departments
 from policy.store import load_policy
 from policy.workbench.explain import explain
 from tests.policy.workbench_support import POLICY_DIR, append, copy_policy, line_of, run_cli
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return load_policy(POLICY_DIR, catalog)
-
 
 CASES = [  # department, purpose, field, the rule line that decides it (None: no rule)
     ("civil-affairs", "social-assistance-review", "Person.phone",

@@ -6,24 +6,10 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from access.decisions import compile_decisions
-from catalog import load_catalog
-from policy.registry import load_departments
 from policy.store import load_policy
 from policy.workbench.matrix import cell_text, decision_matrix
 from tests.policy.workbench_support import POLICY_DIR, append, copy_policy, run_cli
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(load_departments(POLICY_DIR / "departments.csv"))
-
-
-@pytest.fixture(scope="module")
-def policy(catalog):
-    return load_policy(POLICY_DIR, catalog)
 
 
 def test_every_cell_is_the_engines_decision(policy, catalog) -> None:
