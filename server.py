@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # unwound before what they use is closed
             if runtime.recorder is not None:
                 await runtime.recorder.log.close()
             await runtime.rate_limits.stores.close()

@@ -19,12 +19,12 @@ from gateway.errors import ErrorCode, RequestRefused, error
 from gateway.runtime import Runtime
 from identity.tokens import Caller, Unauthenticated
 from policy.registry import PolicyError
-from policy.store import load_policy
+from policy.store import Policy, load_policy
 from policy.workbench import render
 from policy.workbench.diff import diff_policies
 from policy.workbench.explain import explain
 from policy.workbench.matrix import decision_matrix
-from policy.workbench.universe import UnknownName, as_roles
+from policy.workbench.universe import UnknownName, as_roles, named_roles
 
 OFFICER_ROLE = "security-officer"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,14 +64,14 @@ class AdminPolicyRoutes:
         runtime = self._runtime
         policy = runtime.policies.current
         purpose = self._purpose(request)
-        matrix = decision_matrix(policy, runtime.catalog, purpose, _roles(request), runtime.decisions.get)
+        matrix = decision_matrix(policy, runtime.catalog, purpose, _roles(request, policy), runtime.decisions.get)
         return {"version": policy.version, **render.matrix_json(matrix, runtime.catalog)}
 
     async def explain(self, request: Request, caller: Caller) -> dict[str, Any]:
         runtime = self._runtime
         policy = runtime.policies.current
         purpose = self._purpose(request)
-        explanation = explain(policy, runtime.catalog, _param(request, "department"), _roles(request), purpose,
+        explanation = explain(policy, runtime.catalog, _param(request, "department"), _roles(request, policy), purpose,
                               _param(request, "field"), RULES_FILE)
         return {"version": policy.version, **render.explanation_json(explanation)}
 
@@ -132,5 +132,11 @@ def _param(request: Request, name: str) -> str:
     return value
 
 
-def _roles(request: Request) -> tuple[str, ...]:
-    return as_roles(request.query_params.getlist("role"))
+def _roles(request: Request, policy: Policy) -> tuple[str, ...]:
+    """Only roles the rules name: any other role decides as none would, and each new one costs the engine."""
+    roles = as_roles(request.query_params.getlist("role"))
+    known = named_roles(policy.rules)
+    for role in roles:
+        if role not in known:
+            raise UnknownName(f"unknown role {role[:64]!r}; the rules name: {', '.join(known) or 'none'}")
+    return roles

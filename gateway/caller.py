@@ -21,11 +21,15 @@ class Asking:
     strict: bool
 
 
-def identify(headers: Headers, verifier: TokenVerifier, policy: Policy) -> Asking:
+def authenticate(headers: Headers, verifier: TokenVerifier, policy: Policy) -> Caller:
     try:
-        caller = verifier.verify(headers.get("authorization"), policy.departments)
+        return verifier.verify(headers.get("authorization"), policy.departments)
     except Unauthenticated as exc:
         raise RequestRefused.one(401, str(exc), ErrorCode.UNAUTHENTICATED) from None
+
+
+def state_purpose(caller: Caller, headers: Headers, policy: Policy) -> Asking:
+    """The caller with the purpose, case reference and access mode its request states."""
     purpose = headers.get("x-purpose", "").strip()
     if not purpose:
         raise RequestRefused.one(400, "state the purpose of this request in the X-Purpose header",

@@ -21,7 +21,7 @@ from audit.recording import Recording
 from execution.executor import CompiledOperation
 from execution.shapes import NeedsGeneralExecutor
 from gateway.arguments import check_key_arguments
-from gateway.caller import Asking, identify
+from gateway.caller import Asking, authenticate, state_purpose
 from gateway.context import RequestContext
 from gateway.errors import ErrorCode, RequestRefused, error, internal_error
 from gateway.fault_barrier import request_id_of
@@ -129,14 +129,15 @@ class GraphQLEndpoint:
         settings = runtime.settings
         policy = runtime.policies.current
         recording.policy_version = policy.version
-        asking = identify(request.headers, runtime.verifier, policy) if settings.governance else None
-        if asking is not None:
-            recording.caller, recording.purpose, recording.purpose_ref = \
-                asking.caller, asking.purpose, asking.purpose_ref
-            runtime.suspensions.check(asking.caller)
-            exceeded = await runtime.rate_limits.check(asking.caller.system, asking.caller.department)
-            if exceeded is not None:
+        asking = None
+        if settings.governance:
+            recording.caller = caller = authenticate(request.headers, runtime.verifier, policy)
+            runtime.suspensions.check(caller)
+            exceeded = await runtime.rate_limits.check(caller.system, caller.department)
+            if exceeded is not None:  # counted before the purpose is checked: a refused purpose costs a count
                 raise too_many_requests(exceeded)
+            asking = state_purpose(caller, request.headers, policy)
+            recording.purpose, recording.purpose_ref = asking.purpose, asking.purpose_ref
         gql = submitted.graphql_request()
         recording.operation_name = gql.operation_name
         try:

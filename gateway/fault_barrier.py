@@ -1,5 +1,6 @@
-"""Every HTTP request gets an id; a fault no inner layer handled (any route, any middleware) is answered
-INTERNAL_SERVER_ERROR quoting that id, and its details go to the log under the same id, never to the caller."""
+"""Every HTTP request gets an id, sent back in X-Request-Id; a fault no inner layer handled (any route,
+any middleware) is answered INTERNAL_SERVER_ERROR quoting that id, and its details go to the log under
+the same id, never to the caller."""
 from __future__ import annotations
 
 import logging
@@ -35,7 +36,11 @@ class FaultBarrier:
 
         async def send_noting_start(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == b"x-request-id" for name, _ in headers):
+                    message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:

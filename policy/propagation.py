@@ -117,6 +117,14 @@ class RedisPolicySync:
         self._files_seen, self._files_error = version, None
 
     async def _adopt_published(self) -> None:
+        try:
+            await self._adopt()
+        except PolicyError as exc:  # a publication this code cannot read: refused like one that does not load
+            if self._published_error is None:
+                log.error("published policy refused, keeping version %s: %s", self._store.current.version, exc)
+            self._published_error = f"published policy refused: {exc}"
+
+    async def _adopt(self) -> None:
         head = await self._published.head()
         if head is None:
             current = self._store.current
@@ -127,7 +135,7 @@ class RedisPolicySync:
                 return
         store = self._store
         if head[0] == store.current.version:
-            if store.source != "redis" or self._refused is not None:
+            if store.source != "redis" or self._refused is not None or self._published_error is not None:
                 store.source, self._refused, self._published_error = "redis", None, None
                 self._unrecorded = await self._published.read()
             return

@@ -14,6 +14,7 @@ from typing import Literal
 import redis.asyncio as redis
 
 from policy.changes import PolicyChange
+from policy.registry import PolicyError
 
 Via = Literal["files", "publish", "bootstrap"]
 RECORD_CLAIM_SECONDS = 60  # a claimant that dies leaves the entry to whoever claims after this
@@ -50,19 +51,31 @@ class PublishedPolicy:
             "1" if only_if_absent else "0", self.channel]))
 
     async def head(self) -> tuple[str, int] | None:
-        """The published version and its revision, or None when nothing is published."""
+        """The published version and its revision, or None when nothing is published; PolicyError when the
+        hash is not one this code wrote."""
         version, revision = await self._client.hmget(self._key, ["version", "revision"])
-        return None if version is None else (version, int(revision))
+        if version is None:
+            return None
+        try:
+            return version, int(revision)
+        except (TypeError, ValueError):
+            raise PolicyError(f"the published policy's revision is not a number: {revision!r}") from None
 
     async def read(self) -> PolicyChange | None:
+        """The publication, or None; PolicyError when the hash is not one this code wrote."""
         fields = await self._client.hgetall(self._key)
         if "version" not in fields:
             return None
-        return PolicyChange(
-            version=fields["version"], revision=int(fields["revision"]), files=json.loads(fields["files"]),
-            previous=fields["previous"] or None,
-            previous_files=json.loads(fields["previousFiles"]) if fields["previousFiles"] else None,
-            by=fields["by"], via=fields["via"], published_at=fields["publishedAt"])
+        try:
+            change = PolicyChange(
+                version=fields["version"], revision=int(fields["revision"]), files=json.loads(fields["files"]),
+                previous=fields["previous"] or None, previous_files=_previous_files(fields["previousFiles"]),
+                by=fields["by"], via=fields["via"], published_at=fields["publishedAt"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PolicyError(f"the published policy is malformed ({type(exc).__name__}: {exc})") from None
+        if not _is_text_files(change.files):
+            raise PolicyError("the published policy is malformed (its files are not a map of names to text)")
+        return change
 
     async def claim_record(self, change: PolicyChange, claimant: str) -> bool | None:
         """True: this claimant writes the access-record entry of the change; None: it is written already;
@@ -78,3 +91,16 @@ class PublishedPolicy:
 
     def _record_key(self, change: PolicyChange) -> str:
         return f"{self._records}:{change.revision}:{change.version}"
+
+
+def _previous_files(text: str) -> dict[str, str] | None:
+    """The replaced files, for the record's diff only: a replaced publication that was malformed has none."""
+    try:
+        files = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return files if _is_text_files(files) else None
+
+
+def _is_text_files(files: object) -> bool:
+    return isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())

@@ -57,4 +57,6 @@ async def follow(client: redis.Redis, channel: str, sync: Callable[[], Awaitable
                             what, error, RETRY_SECONDS)
             connected = False
             on_connection(False)
+        except Exception:  # following must outlive any fault, or this worker stops hearing of changes
+            log.exception("%s: failed; keeping the last known state, retrying in %s s", what, RETRY_SECONDS)
         await asyncio.sleep(RETRY_SECONDS)

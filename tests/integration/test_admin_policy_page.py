@@ -86,6 +86,9 @@ def test_bad_parameters_are_400(gateway: Gateway) -> None:
     assert _code(_get(gateway, "matrix", officer, purpose="curiosity")) == "UNKNOWN_PURPOSE"
     unknown_field = _get(gateway, "explain", officer, purpose=PURPOSE, department="civil-affairs", field="Person.x")
     assert (unknown_field.status_code, _code(unknown_field)) == (400, "BAD_REQUEST")
+    unknown_role = _get(gateway, "matrix", officer, purpose=PURPOSE, role="x" * 5000)
+    assert (unknown_role.status_code, _code(unknown_role)) == (400, "BAD_REQUEST")
+    assert "x" * 100 not in unknown_role.text
 
 
 def test_the_explanation_names_the_rule_line_but_no_server_path(gateway: Gateway, policy_dir: Path) -> None:

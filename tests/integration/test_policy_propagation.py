@@ -177,6 +177,42 @@ def test_a_broken_policy_is_refused_by_every_host_and_reported(deployment: Deplo
     assert not [e for _, e in policy_entries(deployment) if e["version"] == broken_version]
 
 
+def test_a_malformed_publication_is_refused_and_the_next_good_one_still_arrives(
+        deployment: Deployment, dataset, redis_url: str, redis_prefix: str) -> None:
+    person = dataset.persons[0]
+    first, second = deployment.start_host("first"), deployment.start_host("second")
+    live = first.readyz()["policy"]["version"]
+    files = read_policy_files(second.policy_dir)
+    files["rules.csv"] += GRANT + "\n"
+
+    async def write(*fields: str) -> None:
+        client = redis_client(redis_url)
+        try:
+            await client.hset(f"{redis_prefix}:policy:published", mapping=dict(zip(fields[::2], fields[1::2])))
+            await client.publish(PublishedPolicy(client, redis_prefix).channel, "x")
+        finally:
+            await client.aclose()
+
+    async def publish_good() -> int:
+        client = redis_client(redis_url)
+        try:
+            return await PublishedPolicy(client, redis_prefix).publish(files, files_version(files), "officer", "publish")
+        finally:
+            await client.aclose()
+
+    asyncio.run(write("version", "0123456789abcdef", "files", "not json"))  # as a half-written or foreign hash
+    for host in (first, second):
+        wait_until(lambda host=host: "malformed" in (host.readyz()["policy"]["error"] or ""),
+                   PROPAGATION_SECONDS, f"{host.name} reporting the malformed publication")
+        assert host.readyz()["policy"]["version"] == live and education(host, person) is None
+
+    assert asyncio.run(publish_good())
+    for host in (first, second):
+        wait_until(lambda host=host: education(host, person) == person["whcddm"], PROPAGATION_SECONDS,
+                   f"{host.name} adopting the next good publication")
+        assert host.readyz()["policy"]["error"] is None
+
+
 def test_a_restarted_host_takes_the_published_policy_over_its_own_files(deployment: Deployment, dataset) -> None:
     person = dataset.persons[0]
     first, second = deployment.start_host("first"), deployment.start_host("second")

@@ -98,6 +98,17 @@ def test_the_request_over_a_systems_limit_gets_429_and_no_department_is_asked(
     assert _ask(gateway, dataset, system="another-system").status_code == 200  # each system has its own count
 
 
+def test_requests_refused_for_their_purpose_still_count(start, dataset, tmp_path, redis_url, redis_prefix) -> None:
+    gateway = start(rate_limits_file=_limits_file(tmp_path, system="3/hour"), redis_url=redis_url,
+                    redis_prefix=redis_prefix)
+    token = mint_token(JWT_SECRET, "test-system", "civil-affairs")
+    for purpose in ("curiosity", None):  # unknown, then none: each still costs the system a count
+        response = gateway.post(QUERY, {"id": dataset.persons[0]["gmsfhm"]}, purpose=purpose, token=token)
+        assert response.status_code == 400
+    assert _ask(gateway, dataset).status_code == 200
+    _refusal(_ask(gateway, dataset))
+
+
 def test_two_gateways_on_one_redis_share_the_count(start, dataset, tmp_path, redis_url, redis_prefix) -> None:
     shared = {"rate_limits_file": _limits_file(tmp_path, system="4/hour"), "redis_url": redis_url,
               "redis_prefix": redis_prefix}

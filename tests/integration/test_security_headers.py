@@ -51,11 +51,13 @@ def _assert_secured(response: httpx.Response) -> None:
     ("GET", "/no-such-route", None, {}, 404),
     ("PUT", "/healthz", None, {}, 405),
 ])
-def test_every_answer_carries_the_security_headers(gateway: Gateway, method: str, path: str, body: dict | None,
-                                                   headers: dict, status: int) -> None:
+def test_every_answer_carries_the_security_headers_and_one_request_id(
+        gateway: Gateway, method: str, path: str, body: dict | None, headers: dict, status: int) -> None:
     response = httpx.request(method, gateway.url + path, json=body, headers=headers, timeout=30)
     assert response.status_code == status
     _assert_secured(response)
+    assert len(response.headers.get_list("x-request-id")) == 1
+    assert len(response.headers["x-request-id"]) == 32
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
 
 
