@@ -53,9 +53,20 @@ def configured_limits(settings: Settings) -> RateLimits:
 
 
 async def _first_exceeded(strategy: Strategy, applicable: list[Limit]) -> Exceeded | None:
-    """Counts the request against each limit in turn; the first that refuses stops the count there."""
-    for limit in applicable:
+    """Counts the request against each limit in turn; the first that refuses stops the count there.
+
+    Retry-After is the latest of the refusing limit's and any later limit's that would refuse too, so a
+    caller that waits as told is not refused again by the next limit in line.
+    """
+    for index, limit in enumerate(applicable):
         if not await strategy.hit(limit.item, limit.scope, limit.name):
-            stats = await strategy.get_window_stats(limit.item, limit.scope, limit.name)
-            return Exceeded(limit, max(1, math.ceil(stats.reset_time - time.time())))
+            later = [other for other in applicable[index + 1:]
+                     if not await strategy.test(other.item, other.scope, other.name)]
+            waits = [await _seconds_to_wait(strategy, refusing) for refusing in (limit, *later)]
+            return Exceeded(limit, max(waits))
     return None
+
+
+async def _seconds_to_wait(strategy: Strategy, limit: Limit) -> int:
+    stats = await strategy.get_window_stats(limit.item, limit.scope, limit.name)
+    return max(1, math.ceil(stats.reset_time - time.time()))
