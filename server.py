@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tasks.append(asyncio.create_task(runtime.recorder.run_retention()))
             tasks.append(asyncio.create_task(runtime.recorder.log.run_indexing()))
         try:
-            async with propagating(runtime):  # the policy and the suspensions, from Redis when configured
+            async with propagating(runtime):  # the policy and the suspensions, kept current on every worker
                 yield
         finally:
             for task in tasks:

@@ -34,7 +34,7 @@ class PolicyChange:
     by: str  # the officer given to `policy publish --by`, or the host:pid that saw its files change
     via: str  # "publish" (the command), "files" (a policy directory edited), "bootstrap" (first publication)
     published_at: str
-    revision: int | None = None  # the publication's number in Redis; None without Redis
+    revision: int | None = None  # the publication's number (policy.published); None without Redis
 
 
 def line_diff(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, list[str]]:

@@ -1,19 +1,20 @@
 """How a policy change reaches every worker on every host, and how it gets on the access record.
 
-Without Redis (`redis_url` unset) each process polls its own policy directory, as a single host does.
+Without Redis (`redis_url` unset: the embedded default, one host) each process polls its own policy
+directory and is the only authority on what it runs.
 
-With Redis the **published** version is authoritative. A process that sees its policy files change
-checks them and, if they load, publishes them (it does not make them live by itself: they go live
-everywhere, itself included, when they are read back from Redis); `policy publish --dir DIR` does the
-same from the command line. Every process re-reads the published version on (re)connect, on every
-announcement and every `policy_reload_interval`, and loads it with the same checks: whole or not at
-all; a refused one is logged and shown by /readyz, never made live. A process starting up takes the
-published version over its own files; if nothing is published yet (first start, or Redis lost its
-data) it publishes the policy it runs. While Redis is unreachable a process keeps its last good
-policy, and an edit of its files waits until Redis is back.
+With Redis the **published** policy is authoritative: the latest publication in the access record's
+database (`policy.published`), which every host shares and must reach to serve. A process that sees its
+policy files change checks them and, if they load, publishes them (it does not make them live by itself:
+they go live everywhere, itself included, when read back); `policy publish --dir DIR` does the same from
+the command line. Every process re-reads the latest publication every `policy_reload_interval`, Redis or
+not, and at once when Redis announces one: propagation does not depend on Redis, only its speed does. A
+publication is loaded with the same checks as files: whole or not at all; a refused one is logged and
+shown by /readyz, never made live. A process starting up serves the latest publication that
+loads, not its own files; only if nothing is published (first start) does it publish its own files.
 
-Each version that goes live is put on the access record once: by the process that claims the
-publication's record key first (a lapsing claim, so a claimant that dies leaves it to another).
+Each publication that goes live is put on the access record once: by the process that claims the
+publication's row first (a lapsing claim, so a claimant that dies leaves it to another).
 """
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from datetime import UTC, datetime
 
 import redis.asyncio as redis
 
+from audit.database import DATABASE_ERRORS
 from audit.recorder import Recorder
 from policy.changes import PolicyChange, record_change
-from policy.published import PublishedPolicy
+from policy.published import PolicyPublications, announcement_channel
 from policy.registry import PolicyError
-from policy.store import PolicyStore, load_policy, parse_policy, policy_version
+from policy.store import Policy, PolicyStore, load_policy, parse_policy, policy_version
 from propagation.redis_link import REDIS_ERRORS, follow, process_identity
 
 log = logging.getLogger(__name__)
@@ -52,48 +54,93 @@ class LocalPolicySync:
                 await record_change(self._recorder.log, change, self._store.catalog, process_identity())
 
 
-class RedisPolicySync:
-    def __init__(self, store: PolicyStore, client: redis.Redis, prefix: str, recorder: Recorder | None,
-                 interval: float) -> None:
+class PublishedPolicySync:
+    """With Redis: the latest publication in the access record's database is live (`policy.published`)."""
+
+    def __init__(self, store: PolicyStore, publications: PolicyPublications, client: redis.Redis, prefix: str,
+                 recorder: Recorder | None, interval: float) -> None:
         self._store = store
+        self._publications = publications
         self._client = client
-        self._published = PublishedPolicy(client, prefix)
+        self._channel = announcement_channel(prefix)
         self._recorder = recorder
         self._interval = interval
         self._identity = process_identity()
+        self._syncing = asyncio.Lock()
         self._files_seen = store.current.version  # the local files' version last checked
         self._files_error: str | None = None
         self._published_error: str | None = None
-        self._refused: tuple[str, int] | None = None  # the published (version, revision) that did not load
-        self._unrecorded: PolicyChange | None = None  # live here; its entry not known to be written yet
+        self._database_error: str | None = None
+        self._live: int | None = None  # the revision live here
+        self._refused: int | None = None  # the latest revision, when it does not load
+        self._unrecorded: int | None = None  # live here; its entry not known to be written yet
         self._recording: asyncio.Task[None] | None = None
+        store.propagation = "disconnected"  # until the announcements are subscribed to
 
-    async def first_sync(self, timeout: float) -> None:
-        """Take the published version before serving, if Redis answers within `timeout` seconds."""
-        try:
-            await asyncio.wait_for(self.sync(), timeout)
-            self._connection(True)
-        except (TimeoutError, *REDIS_ERRORS) as error:
-            log.warning("policy propagation: Redis unreachable at start (%s); serving the local policy files", error)
-            self._connection(False)
+    async def load(self) -> None:
+        """Before serving: the latest publication that loads; this host's files are published first if nothing
+        is. Raises if the publications cannot be read (the server does not start)."""
+        await self._publications.create_table()
+        current = self._store.current
+        if await self._publications.publish(current.files, current.version, self._identity, "bootstrap",
+                                            only_if_empty=True):
+            log.info("nothing was published: policy version %s from %s published", current.version,
+                     self._store.directory)
+        for revision in await self._publications.revisions():
+            try:
+                candidate = await self._candidate(revision)
+            except PolicyError as exc:
+                if self._refused is None:
+                    self._refuse(revision, exc)
+                continue
+            if self._refused is not None:
+                log.warning("serving published revision %d, the latest that loads", revision)
+            self._make_live(revision, candidate)
+            break
+        self._report()
 
     async def run(self) -> None:
         try:
-            await follow(self._client, self._published.channel, self.sync, self._interval, "policy propagation",
-                         self._connection, connected=self._store.propagation == "connected")
+            await asyncio.gather(self._poll_while_disconnected(), follow(
+                self._client, self._channel, self.sync, self._interval, "policy propagation", self._connection))
         finally:
             if self._recording is not None:
                 self._recording.cancel()
+                await asyncio.gather(self._recording, return_exceptions=True)
 
     async def sync(self) -> None:
-        await self._publish_changed_files()
-        await self._adopt_published()
-        await self._record_if_needed()
-        errors = [error for error in (self._files_error, self._published_error) if error]
-        self._store.last_error = "; ".join(errors) or None
+        """This host's changed files published, the latest publication taken, its access-record entry written."""
+        async with self._syncing:
+            try:
+                await self._publish_changed_files()
+                await self._adopt_latest()
+                await self._record_if_needed()
+            except DATABASE_ERRORS as error:
+                if self._database_error is None:
+                    log.warning("policy propagation: the publications cannot be read (%s); keeping version %s",
+                                error, self._store.current.version)
+                self._database_error = "the published policy could not be read; keeping the last good one"
+            else:
+                self._database_error = None
+            self._report()
+
+    async def _poll_while_disconnected(self) -> None:
+        """Connected, `follow` re-reads on every announcement and every interval; this covers Redis being away."""
+        while True:
+            await asyncio.sleep(self._interval)
+            if self._store.propagation == "connected":
+                continue
+            try:
+                await self.sync()
+            except Exception:  # following must outlive any fault, or this worker stops hearing of changes
+                log.exception("policy propagation: failed; keeping the last good policy")
 
     def _connection(self, connected: bool) -> None:
         self._store.propagation = "connected" if connected else "disconnected"
+
+    def _report(self) -> None:
+        errors = [error for error in (self._files_error, self._published_error, self._database_error) if error]
+        self._store.last_error = "; ".join(errors) or None
 
     async def _publish_changed_files(self) -> None:
         store = self._store
@@ -110,74 +157,73 @@ class RedisPolicySync:
             log.error("policy files changed but refused, not published: %s", exc)
             self._files_seen, self._files_error = version, f"local files refused, not published: {exc}"
             return
-        revision = await self._published.publish(candidate.files, candidate.version, self._identity, "files")
+        revision = await self._publications.publish(candidate.files, candidate.version, self._identity, "files")
         if revision:
             log.info("policy version %s from %s published as revision %d", candidate.version, store.directory,
                      revision)
+            await self._announce(revision)
         self._files_seen, self._files_error = version, None
 
-    async def _adopt_published(self) -> None:
+    async def _announce(self, revision: int) -> None:
+        """Tell every worker at once; while Redis is away they read it at their next poll."""
+        if self._store.propagation != "connected":
+            return
         try:
-            await self._adopt()
-        except PolicyError as exc:  # a publication this code cannot read: refused like one that does not load
-            if self._published_error is None:
-                log.error("published policy refused, keeping version %s: %s", self._store.current.version, exc)
-            self._published_error = f"published policy refused: {exc}"
+            await self._client.publish(self._channel, str(revision))
+        except REDIS_ERRORS as error:
+            log.info("policy revision %d not announced (%s); workers read it at their next poll", revision, error)
 
-    async def _adopt(self) -> None:
-        head = await self._published.head()
-        if head is None:
-            current = self._store.current
-            await self._published.publish(current.files, current.version, self._identity, "bootstrap",
-                                          only_if_absent=True)
-            head = await self._published.head()
-            if head is None:
-                return
-        store = self._store
-        if head[0] == store.current.version:
-            if store.source != "redis" or self._refused is not None or self._published_error is not None:
-                store.source, self._refused, self._published_error = "redis", None, None
-                self._unrecorded = await self._published.read()
-            return
-        if head == self._refused:
-            return
-        change = await self._published.read()
-        if change is None:
+    async def _adopt_latest(self) -> None:
+        head = await self._publications.head()
+        if head is None or head.revision in (self._live, self._refused):
             return
         try:
-            candidate = parse_policy(change.files, store.catalog)
-            if candidate.version != change.version:
-                raise PolicyError(f"the published files are version {candidate.version}, "
-                                  f"not the announced {change.version}")
+            candidate = await self._candidate(head.revision)
         except PolicyError as exc:
-            log.error("published policy revision %d refused, keeping version %s: %s", change.revision,
-                      store.current.version, exc)
-            self._refused, self._published_error = (change.version, change.revision), \
-                f"published revision {change.revision} refused: {exc}"
+            self._refuse(head.revision, exc)
             return
-        store.make_live(candidate, "redis")
-        self._refused, self._published_error, self._unrecorded = None, None, change
+        self._make_live(head.revision, candidate)
+        self._refused = self._published_error = None
+
+    async def _candidate(self, revision: int) -> Policy:
+        """The publication's policy, checked as the files of a directory are; PolicyError if it does not load."""
+        change = await self._publications.read(revision)
+        candidate = parse_policy(change.files, self._store.catalog)
+        if candidate.version != change.version:
+            raise PolicyError(f"its files are version {candidate.version}, not the published {change.version}")
+        return candidate
+
+    def _refuse(self, revision: int, exc: PolicyError) -> None:
+        log.error("published policy revision %d refused, keeping version %s: %s", revision,
+                  self._store.current.version, exc)
+        self._refused, self._published_error = revision, f"published revision {revision} refused: {exc}"
+
+    def _make_live(self, revision: int, candidate: Policy) -> None:
+        self._store.make_live(candidate, "published")
+        self._live = self._unrecorded = revision
 
     async def _record_if_needed(self) -> None:
-        change = self._unrecorded
-        if change is None or self._recorder is None or (self._recording and not self._recording.done()):
+        revision = self._unrecorded
+        if revision is None or self._recorder is None or (self._recording and not self._recording.done()):
             return
-        claimed = await self._published.claim_record(change, self._identity)
+        claimed = await self._publications.claim_record(revision)
         if claimed is None:
             self._unrecorded = None
         elif claimed:
-            self._recording = asyncio.create_task(self._record(change))
+            self._recording = asyncio.create_task(self._record(revision))
 
-    async def _record(self, change: PolicyChange) -> None:
-        seq = await record_change(self._recorder.log, change, self._store.catalog, self._identity)
-        if seq is None:
-            return  # the claim lapses; this process or another tries again
+    async def _record(self, revision: int) -> None:
         try:
-            await self._published.mark_recorded(change, seq)
-        except REDIS_ERRORS:
-            log.warning("policy version %s recorded as entry %d; Redis could not be told", change.version, seq)
+            change = await self._publications.read(revision)
+            seq = await record_change(self._recorder.log, change, self._store.catalog, self._identity)
+            if seq is None:
+                return  # the claim lapses; this process or another tries again
+            await self._publications.mark_recorded(revision, seq)
+        except DATABASE_ERRORS as error:
+            log.warning("policy revision %d: its access-record entry could not be completed (%s); tried again "
+                        "once the claim lapses", revision, error)
             return
-        if self._unrecorded == change:
+        if self._unrecorded == revision:
             self._unrecorded = None
 
 

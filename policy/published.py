@@ -1,106 +1,154 @@
-"""The published policy in Redis: one hash per deployment (the key prefix), replaced atomically, announced on a channel.
+"""The published policy: a table in the access record's database, one row per publication.
 
-The hash holds the files' text, their version and a revision that grows with every publication, who
-published it and how, and the version and text it replaced (for the access record's diff). Whether a
-revision is on the access record yet is a key of its own, claimed by the one process that writes the entry.
+That database is the one every worker on every host already shares and must reach to serve at all,
+and it outlives any restart of a server or of Redis; Redis only announces a new publication (on
+`announcement_channel`) so workers re-read the table at once. A row holds the files' exact text, their
+version, the version it replaced, who published it and how, and whether its access-record entry is
+written (`recorded`: NULL not yet, -1 claimed by the process writing it, else the entry's position).
+
+Revisions are consecutive: a publication takes the number after the latest row it read, so two
+publishers racing collide on the primary key and the loser reads again.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Literal, NamedTuple
 
-import redis.asyncio as redis
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, or_, select, update
+from sqlalchemy.dialects import mysql
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from audit.schema import NAME_LENGTH, UtcDateTime
 from policy.changes import PolicyChange
 from policy.registry import PolicyError
 
 Via = Literal["files", "publish", "bootstrap"]
 RECORD_CLAIM_SECONDS = 60  # a claimant that dies leaves the entry to whoever claims after this
+CLAIMED = -1
+_ATTEMPTS = 3
 
-# Publishes unless the version is already published (or, for a bootstrap, unless anything is);
-# returns the new revision, or 0 when nothing changed.
-_PUBLISH = """
-local current = redis.call('HGET', KEYS[1], 'version')
-if current == ARGV[1] or (current and ARGV[6] == '1') then return 0 end
-local previous_files = redis.call('HGET', KEYS[1], 'files') or ''
-local revision = redis.call('HINCRBY', KEYS[1], 'revision', 1)
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'files', ARGV[2], 'by', ARGV[3], 'via', ARGV[4],
-           'publishedAt', ARGV[5], 'previous', current or '', 'previousFiles', previous_files)
-redis.call('PUBLISH', ARGV[7], revision)
-return revision
-"""
+metadata = MetaData()
+
+policy_publications = Table(
+    "policy_publications", metadata,
+    Column("revision", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", String(64), nullable=False),
+    Column("files", Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb"), nullable=False),  # JSON: name -> text
+    Column("previous", String(64)),
+    Column("published_by", String(NAME_LENGTH), nullable=False),
+    Column("via", String(16), nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    Column("recorded", BigInteger),
+    Column("record_claimed_at", UtcDateTime),
+)
 
 
-class PublishedPolicy:
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
-        self._client = client
-        self._key = f"{prefix}:policy:published"
-        self._records = f"{prefix}:policy:recorded"
-        self.channel = f"{prefix}:policy:changes"
-        self._publish = client.register_script(_PUBLISH)
+def announcement_channel(prefix: str) -> str:
+    return f"{prefix}:policy:changes"
+
+
+class Head(NamedTuple):
+    revision: int
+    version: str
+
+
+class PolicyPublications:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def create_table(self) -> None:
+        """Create the table if missing; processes starting together race, and the loser's next try finds it."""
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with self._engine.begin() as connection:
+                    await connection.run_sync(metadata.create_all)
+                return
+            except DBAPIError:
+                if attempt == _ATTEMPTS:
+                    raise
 
     async def publish(self, files: Mapping[str, str], version: str, by: str, via: Via,
-                      only_if_absent: bool = False) -> int:
-        """The new revision, or 0 if `version` is already published (or anything is, with `only_if_absent`).
-        The caller has checked the files: everything published here is taken by every worker as it is."""
-        published_at = datetime.now(UTC).isoformat(timespec="milliseconds")
-        return int(await self._publish(keys=[self._key], args=[
-            version, json.dumps(dict(files), ensure_ascii=False, sort_keys=True), by, via, published_at,
-            "1" if only_if_absent else "0", self.channel]))
+                      only_if_empty: bool = False) -> int:
+        """The new revision, or 0 if `version` is already the latest publication (or anything is published, with
+        `only_if_empty`). The caller has checked the files: every worker takes what is published here, if it loads."""
+        text = json.dumps(dict(files), ensure_ascii=False, sort_keys=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            head = await self.head()
+            if head is not None and (only_if_empty or head.version == version):
+                return 0
+            revision = 1 if head is None else head.revision + 1
+            try:
+                async with self._engine.begin() as connection:
+                    await connection.execute(insert(policy_publications).values(
+                        revision=revision, version=version, files=text, previous=None if head is None else head.version,
+                        published_by=by, via=via, published_at=datetime.now(UTC)))
+                return revision
+            except IntegrityError:  # another publisher took this revision: read again
+                if attempt == _ATTEMPTS:
+                    raise
 
-    async def head(self) -> tuple[str, int] | None:
-        """The published version and its revision, or None when nothing is published; PolicyError when the
-        hash is not one this code wrote."""
-        version, revision = await self._client.hmget(self._key, ["version", "revision"])
-        if version is None:
-            return None
-        try:
-            return version, int(revision)
-        except (TypeError, ValueError):
-            raise PolicyError(f"the published policy's revision is not a number: {revision!r}") from None
+    async def head(self) -> Head | None:
+        """The latest publication's revision and version, or None when nothing is published."""
+        table = policy_publications.c
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(
+                select(table.revision, table.version).order_by(table.revision.desc()).limit(1))).first()
+        return None if row is None else Head(row.revision, row.version)
 
-    async def read(self) -> PolicyChange | None:
-        """The publication, or None; PolicyError when the hash is not one this code wrote."""
-        fields = await self._client.hgetall(self._key)
-        if "version" not in fields:
-            return None
-        try:
-            change = PolicyChange(
-                version=fields["version"], revision=int(fields["revision"]), files=json.loads(fields["files"]),
-                previous=fields["previous"] or None, previous_files=_previous_files(fields["previousFiles"]),
-                by=fields["by"], via=fields["via"], published_at=fields["publishedAt"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise PolicyError(f"the published policy is malformed ({type(exc).__name__}: {exc})") from None
-        if not _is_text_files(change.files):
-            raise PolicyError("the published policy is malformed (its files are not a map of names to text)")
-        return change
+    async def revisions(self) -> list[int]:
+        """Every revision, the latest first."""
+        table = policy_publications.c
+        async with self._engine.connect() as connection:
+            return list((await connection.execute(select(table.revision).order_by(table.revision.desc()))).scalars())
 
-    async def claim_record(self, change: PolicyChange, claimant: str) -> bool | None:
-        """True: this claimant writes the access-record entry of the change; None: it is written already;
-        False: another process holds the claim (if it fails, the claim lapses and a later call may win)."""
-        key = self._record_key(change)
-        if await self._client.set(key, f"claimed by {claimant}", nx=True, ex=RECORD_CLAIM_SECONDS):
-            return True
-        value = await self._client.get(key)
-        return None if value is not None and value.startswith("entry ") else False
+    async def read(self, revision: int) -> PolicyChange:
+        """The publication, with the files of the one before it (for the access record's diff); PolicyError when
+        its row is not one this code wrote."""
+        table = policy_publications.c
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(policy_publications).where(table.revision == revision))).one()
+            before = (await connection.execute(select(table.files).where(table.revision < revision)
+                                               .order_by(table.revision.desc()).limit(1))).scalar()
+        files = _files(row.files)
+        if files is None:
+            raise PolicyError(f"published revision {revision} is malformed (its files are not a JSON map of names "
+                              "to text)")
+        return PolicyChange(version=row.version, files=files, previous=row.previous,
+                            previous_files=None if before is None else _files(before), by=row.published_by,
+                            via=row.via, published_at=row.published_at.isoformat(timespec="milliseconds"),
+                            revision=revision)
 
-    async def mark_recorded(self, change: PolicyChange, seq: int) -> None:
-        await self._client.set(self._record_key(change), f"entry {seq}")
+    async def claim_record(self, revision: int) -> bool | None:
+        """True: the caller writes the publication's access-record entry; None: it is written already; False:
+        another process holds the claim (a claim older than RECORD_CLAIM_SECONDS may be taken over)."""
+        table = policy_publications.c
+        now = datetime.now(UTC)
+        lapsed = (table.recorded == CLAIMED) & (table.record_claimed_at < now - timedelta(seconds=RECORD_CLAIM_SECONDS))
+        async with self._engine.begin() as connection:
+            claimed = await connection.execute(
+                update(policy_publications).where(table.revision == revision, or_(table.recorded.is_(None), lapsed))
+                .values(recorded=CLAIMED, record_claimed_at=now))
+            if claimed.rowcount == 1:
+                return True
+            recorded = (await connection.execute(select(table.recorded).where(table.revision == revision))).scalar()
+        return None if recorded is not None and recorded >= 0 else False
 
-    def _record_key(self, change: PolicyChange) -> str:
-        return f"{self._records}:{change.revision}:{change.version}"
+    async def mark_recorded(self, revision: int, seq: int) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(update(policy_publications).where(policy_publications.c.revision == revision)
+                                     .values(recorded=seq))
 
 
-def _previous_files(text: str) -> dict[str, str] | None:
-    """The replaced files, for the record's diff only: a replaced publication that was malformed has none."""
+def _files(text: str) -> dict[str, str] | None:
     try:
-        files = json.loads(text) if text else None
+        files = json.loads(text)
     except ValueError:
         return None
-    return files if _is_text_files(files) else None
-
-
-def _is_text_files(files: object) -> bool:
-    return isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    if isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return files
+    return None

@@ -1,9 +1,10 @@
 """`cli policy publish --dir DIR --by OFFICER`: check a policy directory and make it live on every worker of every host.
 
 It is checked as the servers check it (against the catalog and departments of HUITONG_POLICY_DIR and
-HUITONG_CATALOG_DIR); a policy that does not load is refused and nothing is published. Each server
-loads it from Redis within about a second and the first to do so puts it on the access record.
-Exit status: 0 published (or already the published version), 2 refused or failed."""
+HUITONG_CATALOG_DIR); a policy that does not load is refused and nothing is published. Otherwise it is
+stored in the access record's database (`policy.published`) and announced on Redis: each server takes it
+at once, or within HUITONG_POLICY_RELOAD_INTERVAL if Redis is away, and the first to take it puts it on the
+access record. Exit status: 0 published (or already the published version), 2 refused or failed."""
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import typer
 
+from audit.database import DATABASE_ERRORS, LogDatabase
 from catalog import load_catalog
-from policy.published import PublishedPolicy
+from policy.published import PolicyPublications, announcement_channel
 from policy.registry import PolicyError, load_departments
 from policy.store import load_policy
 from propagation.redis_link import REDIS_ERRORS, redis_client
@@ -24,7 +26,7 @@ BY = typer.Option(..., "--by", help="The officer publishing; kept on the access 
 
 
 def publish(directory: Path = DIRECTORY, by: str = BY) -> None:
-    """Check a policy directory and publish it to every worker on every host (through Redis)."""
+    """Check a policy directory and publish it to every worker on every host."""
     settings = Settings()
     if settings.redis_url is None:
         raise _fail("HUITONG_REDIS_URL is not set: without Redis each server reads its own HUITONG_POLICY_DIR; "
@@ -38,22 +40,43 @@ def publish(directory: Path = DIRECTORY, by: str = BY) -> None:
     except PolicyError as error:
         raise _fail(f"refused, nothing published: {error}") from None
 
-    async def run() -> int:
+    async def store() -> int:
+        database = LogDatabase(settings.access_log_url)
+        try:
+            publications = PolicyPublications(database.engine)
+            await publications.create_table()
+            return await publications.publish(policy.files, policy.version, by, "publish")
+        finally:
+            await database.dispose()
+
+    try:
+        revision = asyncio.run(store())
+    except DATABASE_ERRORS as error:
+        raise _fail(f"the access record's database cannot be reached ({type(error).__name__}); "
+                    "nothing published") from None
+    if not revision:
+        typer.echo(f"policy version {policy.version} is already the published version; nothing changed")
+        return
+    typer.echo(f"policy version {policy.version} published as revision {revision}")
+    _announce(settings, revision)
+
+
+def _announce(settings: Settings, revision: int) -> None:
+    """Tell every worker at once; without Redis they read it at their next poll."""
+    async def announce() -> None:
         client = redis_client(settings.redis_url)
         try:
-            return await PublishedPolicy(client, settings.redis_prefix).publish(policy.files, policy.version, by,
-                                                                                "publish")
+            await client.publish(announcement_channel(settings.redis_prefix), str(revision))
         finally:
             await client.aclose()
 
     try:
-        revision = asyncio.run(run())
+        asyncio.run(announce())
     except REDIS_ERRORS as error:
-        raise _fail(f"Redis unreachable ({type(error).__name__}); nothing published") from None
-    if revision:
-        typer.echo(f"policy version {policy.version} published as revision {revision}")
-    else:
-        typer.echo(f"policy version {policy.version} is already the published version; nothing changed")
+        typer.echo(f"Redis unreachable ({type(error).__name__}): every server takes it within "
+                   f"{settings.policy_reload_interval:g} s")
+        return
+    typer.echo("announced to every worker")
 
 
 def _fail(message: str) -> typer.Exit:

@@ -28,7 +28,7 @@ class Policy:
     purposes: dict[str, Purpose]
     rules: RuleSet
     enforcer: casbin.Enforcer
-    directory: Path | None  # None: published through Redis (policy.propagation), not read from a directory
+    directory: Path | None  # None: read from a publication (policy.published), not from a directory
     files: Mapping[str, str]  # POLICY_FILES' exact text
 
 
@@ -78,14 +78,14 @@ def load_policy(directory: Path, catalog: Catalog) -> Policy:
     return parse_policy(read_policy_files(directory), catalog, directory)
 
 
-PolicySource = Literal["files", "redis"]
+PolicySource = Literal["files", "published"]
 
 
 class PolicyStore:
     """Holds the last good policy; a broken edit is logged and reported, never made live.
 
-    Without Redis the store reloads its own directory (`reload_if_changed`); with Redis,
-    `policy.propagation` decides what goes live and reports through `source`, `propagation` and `last_error`."""
+    Without Redis the store reloads its own directory (`reload_if_changed`); with Redis, `policy.propagation`
+    makes the published policy live and reports through `source`, `propagation` and `last_error`."""
 
     def __init__(self, directory: Path, catalog: Catalog) -> None:
         self.directory = directory

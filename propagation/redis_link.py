@@ -34,11 +34,11 @@ def process_identity() -> str:
 
 
 async def follow(client: redis.Redis, channel: str, sync: Callable[[], Awaitable[None]], interval: float,
-                 what: str, on_connection: Callable[[bool], None], connected: bool | None = None) -> None:
+                 what: str, on_connection: Callable[[bool], None]) -> None:
     """Until cancelled: subscribe to `channel`, then call `sync` at once, on every message and at least every
-    `interval` seconds. A Redis error (in `sync` too) is logged once per outage (`connected=False`: the caller
-    has logged this one) and reported through `on_connection(False)`; the loop reconnects every RETRY_SECONDS
-    and reports `on_connection(True)`."""
+    `interval` seconds. A Redis error (in `sync` too) is logged once per outage and reported through
+    `on_connection(False)`; the loop reconnects every RETRY_SECONDS and reports `on_connection(True)`."""
+    connected: bool | None = None
     while True:
         try:
             async with client.pubsub(ignore_subscribe_messages=True) as pubsub:

@@ -7,16 +7,17 @@ from contextlib import asynccontextmanager, suppress
 
 from audit.database import LogDatabase
 from gateway.runtime import Runtime
-from policy.propagation import LocalPolicySync, RedisPolicySync
-from propagation.redis_link import TIMEOUT_SECONDS, redis_client
+from policy.propagation import LocalPolicySync, PublishedPolicySync
+from policy.published import PolicyPublications
+from propagation.redis_link import redis_client
 from suspension.store import SuspensionStore
 from suspension.watcher import SuspensionWatcher
 
 
 @asynccontextmanager
 async def propagating(runtime: Runtime) -> AsyncIterator[None]:
-    """Before serving: the suspension list read (or the server does not start) and the published policy taken
-    (if Redis answers); then both followed until shutdown."""
+    """Before serving: the suspension list read and, with Redis, the published policy taken (or the server does
+    not start); then both followed until shutdown."""
     settings = runtime.settings
     client = redis_client(settings.redis_url) if settings.redis_url else None
     database = LogDatabase(settings.access_log_url)
@@ -26,12 +27,12 @@ async def propagating(runtime: Runtime) -> AsyncIterator[None]:
                                     settings.redis_prefix, settings.suspension_poll_seconds)
         await watcher.load()
         if client is None:
-            policy_sync: LocalPolicySync | RedisPolicySync = LocalPolicySync(
+            policy_sync: LocalPolicySync | PublishedPolicySync = LocalPolicySync(
                 runtime.policies, runtime.recorder, settings.policy_reload_interval)
         else:
-            policy_sync = RedisPolicySync(runtime.policies, client, settings.redis_prefix, runtime.recorder,
-                                          settings.policy_reload_interval)
-            await policy_sync.first_sync(TIMEOUT_SECONDS)
+            policy_sync = PublishedPolicySync(runtime.policies, PolicyPublications(database.engine), client,
+                                              settings.redis_prefix, runtime.recorder, settings.policy_reload_interval)
+            await policy_sync.load()
         tasks = [asyncio.create_task(policy_sync.run()), asyncio.create_task(watcher.run())]
         yield
     finally:
