@@ -24,8 +24,8 @@ from audit.verify import verify_log
 from policy.published import PolicyPublications, announcement_channel, policy_publications
 from policy.store import files_version, read_policy_files
 from propagation.redis_link import redis_client
-from tests.support.gateway import Stores, start_licence_service
-from tests.support.gateway_process import Deployment, Host
+from tests.support.gateway import Stores
+from tests.support.gateway_process import Deployment, Host, wait_until
 from tests.support.private_redis import PrivateRedis
 
 QUERY = "query($id: String!) { person(idNumber: $id) { education } }"
@@ -36,28 +36,6 @@ PHONE_GRANT = "p, human-resources, employment-service, Person.phone, clear"
 PHONE_ASKER = {"dept": "human-resources", "purpose": "employment-service"}
 PROPAGATION_SECONDS = 2.0
 T = TypeVar("T")
-
-
-@pytest.fixture()
-def licence_url(sqlite_stores: Stores) -> Iterator[str]:
-    _, server = start_licence_service(sqlite_stores.licence_store_url)
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture()
-def deployment(sqlite_stores: Stores, licence_url: str, redis_url: str, redis_prefix: str,
-               tmp_path: Path) -> Iterator[Deployment]:
-    started = Deployment(sqlite_stores, licence_url, tmp_path, redis_url, redis_prefix)
-    yield started
-    started.stop()
-
-
-@pytest.fixture()
-def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture()
@@ -76,14 +54,6 @@ def education(host: Host, person: dict) -> str | None:
 def phone(host: Host, person: dict) -> str | None:
     body = host.post(PHONE, {"id": person["gmsfhm"]}, **PHONE_ASKER).json()
     return body["data"]["person"]["phone"]
-
-
-def wait_until(condition, seconds: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < seconds, f"{what} not within {seconds} s"
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def add_rule(host: Host, line: str) -> None:

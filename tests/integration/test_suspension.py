@@ -3,17 +3,13 @@ acts (and every refused request) are on the access record."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from audit.checkpoints import CheckpointSigner, load_or_create_signing_key
 from audit.store import AccessLog, LogConfig
-from tests.support.gateway import Stores, start_licence_service
-from tests.support.gateway_process import Deployment, Host
+from tests.support.gateway import Stores
+from tests.support.gateway_process import Deployment, Host, wait_until
 from tests.support.private_redis import PrivateRedis
 
 QUERY = "query($id: String!) { person(idNumber: $id) { name } }"
@@ -21,40 +17,11 @@ PROPAGATION_SECONDS = 2.0
 SUSPECT = "case-system"
 
 
-@pytest.fixture()
-def licence_url(sqlite_stores: Stores) -> Iterator[str]:
-    _, server = start_licence_service(sqlite_stores.licence_store_url)
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture()
-def deployment(sqlite_stores: Stores, licence_url: str, redis_url: str, redis_prefix: str,
-               tmp_path: Path) -> Iterator[Deployment]:
-    started = Deployment(sqlite_stores, licence_url, tmp_path, redis_url, redis_prefix)
-    yield started
-    started.stop()
-
-
-@pytest.fixture()
-def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
-
-
 def status(host: Host, person: dict, system: str, dept: str = "civil-affairs") -> int:
     response = host.post(QUERY, {"id": person["gmsfhm"]}, dept=dept, purpose="identity-verification", system=system)
     if response.status_code == 403:
         assert response.json()["errors"][0]["extensions"]["code"] == "CALLER_SUSPENDED", response.text
     return response.status_code
-
-
-def wait_until(condition, seconds: float, what: str) -> None:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < seconds, f"{what} not within {seconds} s"
-        time.sleep(0.05)
 
 
 def on_record(deployment: Deployment, use):

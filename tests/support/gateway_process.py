@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,12 @@ class Deployment:
             pass
         finally:
             client.close()
+
+
+def wait_until(condition: Callable[[], object], seconds: float, what: str) -> float:
+    """Polls `condition` until it holds, failing after `seconds`; the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds, f"{what} not within {seconds} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
