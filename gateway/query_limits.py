@@ -75,10 +75,11 @@ def check_document_shape(document: DocumentNode, limits: DocumentLimits) -> None
     """RequestRefused with one error per limit exceeded: depth, fields, aliases, directives."""
     counts = _Counts()
     visit(document, counts)
+    extent = document_extent(document)
     measured = [
-        (document_depth(document), limits.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth",
+        (extent.depth, limits.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth",
          "the query is {} fields deep; at most {} are allowed"),
-        (expanded_fields(document), limits.max_fields, ErrorCode.TOO_MANY_FIELDS, "fields",
+        (extent.fields, limits.max_fields, ErrorCode.TOO_MANY_FIELDS, "fields",
          "the query selects {} fields once its fragments are spread; at most {} are allowed"),
         (counts.aliases, limits.max_aliases, ErrorCode.TOO_MANY_ALIASES, "aliases",
          "the document has {} aliases; at most {} are allowed"),
@@ -99,54 +100,51 @@ def check_query_cost(schema: GraphQLSchema, document: DocumentNode, operation: O
                        ErrorCode.QUERY_TOO_COSTLY, cost=cost, limit=ceiling)
 
 
+@dataclass(frozen=True)
+class Extent:
+    """How deep and how wide a selection is with its fragments spread out, introspection left aside."""
+    depth: int = 0
+    fields: int = 0
+
+
+def document_extent(document: DocumentNode) -> Extent:
+    """The deepest operation and the fields of all operations, each fragment measured once.
+
+    The field count bounds the work of walking the selection, which fragments spread into one
+    another can multiply far beyond the document's length.
+    """
+    fragments: dict[str, Extent] = {}
+    for fragment in fragments_in_dependency_order(document):
+        fragments[fragment.name.value] = _extent(fragment.selection_set, fragments)
+    operations = [_extent(definition.selection_set, fragments) for definition in document.definitions
+                  if isinstance(definition, OperationDefinitionNode)]
+    return Extent(max((o.depth for o in operations), default=0), sum(o.fields for o in operations))
+
+
 def document_depth(document: DocumentNode) -> int:
     """The deepest field nesting of any operation, fragments included, introspection left out."""
-    fragment_depths: dict[str, int] = {}
-    for fragment in fragments_in_dependency_order(document):
-        fragment_depths[fragment.name.value] = _depth(fragment.selection_set, fragment_depths)
-    return max((_depth(definition.selection_set, fragment_depths) for definition in document.definitions
-                if isinstance(definition, OperationDefinitionNode)), default=0)
+    return document_extent(document).depth
 
 
 def expanded_fields(document: DocumentNode) -> int:
-    """How many fields every operation selects with its fragments spread out, introspection counted as 1.
-
-    This bounds the work of walking the selection, which fragments spread into one another can
-    multiply far beyond the document's length.
-    """
-    fragment_sizes: dict[str, int] = {}
-    for fragment in fragments_in_dependency_order(document):
-        fragment_sizes[fragment.name.value] = _fields(fragment.selection_set, fragment_sizes)
-    return sum(_fields(definition.selection_set, fragment_sizes) for definition in document.definitions
-               if isinstance(definition, OperationDefinitionNode))
+    """How many fields every operation selects with its fragments spread out, introspection counted as 1."""
+    return document_extent(document).fields
 
 
-def _fields(selection_set: SelectionSetNode, fragment_sizes: Mapping[str, int]) -> int:
-    total = 0
+def _extent(selection_set: SelectionSetNode, fragments: Mapping[str, Extent]) -> Extent:
+    depth = fields = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            inside = selection.selection_set is not None and selection.name.value not in INTROSPECTION_ROOTS
-            total += 1 + (_fields(selection.selection_set, fragment_sizes) if inside else 0)
-        elif isinstance(selection, FragmentSpreadNode):
-            total += fragment_sizes.get(selection.name.value, 0)
-        else:
-            total += _fields(selection.selection_set, fragment_sizes)
-    return total
-
-
-def _depth(selection_set: SelectionSetNode, fragment_depths: Mapping[str, int]) -> int:
-    deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
+            fields += 1
             if selection.name.value in INTROSPECTION_ROOTS:
                 continue
-            below = _depth(selection.selection_set, fragment_depths) if selection.selection_set else 0
-            deepest = max(deepest, 1 + below)
-        elif isinstance(selection, FragmentSpreadNode):
-            deepest = max(deepest, fragment_depths.get(selection.name.value, 0))
+            inner = _extent(selection.selection_set, fragments) if selection.selection_set else Extent()
+            depth, fields = max(depth, 1 + inner.depth), fields + inner.fields
         else:
-            deepest = max(deepest, _depth(selection.selection_set, fragment_depths))
-    return deepest
+            inner = (fragments.get(selection.name.value, Extent()) if isinstance(selection, FragmentSpreadNode)
+                     else _extent(selection.selection_set, fragments))
+            depth, fields = max(depth, inner.depth), fields + inner.fields
+    return Extent(depth, fields)
 
 
 class _Counts(Visitor):
