@@ -2,35 +2,58 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.test-installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: serve test token bench load lint policy
+.PHONY: install install-test serve test test-fast lint token keys bench load policy
 
-$(INSTALLED): requirements.lock
+# The runtime's pinned dependencies, and the project itself installed editable: .venv/bin/huitong runs this checkout.
+$(INSTALLED): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Huitong needs Python 3.11 or newer")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	touch $@
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) -r requirements.lock >&2
+	@$(PIP) --no-deps -e . >&2
+	@touch $@
+
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.lock
+	@$(PIP) -r requirements-test.lock >&2
+	@touch $@
+
+install: $(INSTALLED)
+
+install-test: $(TEST_INSTALLED)
 
 serve: $(INSTALLED)
-	$(BIN)/python -m cli serve
+	$(BIN)/huitong serve
 
-# The policy page's browser test drives Debian's chromium (never a browser downloaded by a test tool),
-# with a CJK font so its screenshot shows the catalog's Chinese text.
+# The browser tests drive Debian's chromium (never a browser downloaded by a test tool), with a CJK font so their
+# screenshots show the catalog's Chinese text.
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
 
-test: $(INSTALLED) $(CHROMIUM)
+test: $(TEST_INSTALLED) $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-token: $(INSTALLED)
-	$(BIN)/python -m cli token --dept $(or $(DEPT),civil-affairs) $(if $(ROLES),--roles $(ROLES))
+test-fast: $(TEST_INSTALLED)
+	$(BIN)/python -m pytest -m unit -q $(PYTEST_ARGS)
 
-bench: $(INSTALLED)
+lint: $(TEST_INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Prints the token alone: TOKEN=$$(make -s token DEPT=market-regulation)
+token: $(INSTALLED)
+	@$(BIN)/huitong token --dept $(or $(DEPT),civil-affairs) $(if $(SUB),--sub $(SUB)) $(if $(ROLES),--roles $(ROLES))
+
+keys: $(INSTALLED)
+	@$(BIN)/huitong keys
+
+bench: $(TEST_INSTALLED)
 	$(BIN)/python -m benchmarks.federation
 
-load: $(INSTALLED)
+load: $(TEST_INSTALLED)
 	$(BIN)/python -m benchmarks.load --duration $(or $(DURATION),60) --connections $(or $(CONNECTIONS),16)
 
 policy: $(INSTALLED)
-	$(BIN)/python -m cli policy $(or $(ARGS),check)
+	$(BIN)/huitong policy $(or $(ARGS),check)

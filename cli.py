@@ -1,4 +1,8 @@
-"""The huitong command: serve, seed the demo departments, mint development tokens."""
+"""The `huitong` command: serving, development tokens and demo keys here; every other command from the concern it
+belongs to (the policy workbench and publication, suspensions, the access record). Wiring only.
+
+The department simulators are started by module name (`python -m departments.…`), never imported.
+"""
 from __future__ import annotations
 
 import logging
@@ -14,21 +18,27 @@ import orjson
 import typer
 import uvicorn
 
-from identity.minting import mint_token
-from policy.publishing import publish
-from policy.workbench.cli import app as policy_app
-from ratelimits.config import RateLimitConfigError
-from ratelimits.limiter import configured_limits
-from server import jwt_secret
+from access.identity.configured import jwt_secret
+from access.identity.minting import mint_token
+from control.publication.publishing import publish
+from control.ratelimits.config import RateLimitConfigError
+from control.ratelimits.limiter import configured_limits
+from control.suspension.commands import lift, suspend, suspensions
+from control.workbench.commands import app as policy_app
+from record.commands import app as audit_app
 from settings import ROOT, Settings
-from suspension.commands import lift, suspend, suspensions
 
-app = typer.Typer(help="Huitong: governed GraphQL federation over the department registries.", no_args_is_help=True)
+HELP = "Huitong: governed GraphQL federation over the department registries."
+app = typer.Typer(help=HELP, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(policy_app, name="policy")
 policy_app.command()(publish)
 for command in (suspend, lift, suspensions):
     app.command()(command)
+app.add_typer(audit_app, name="audit")
+
 DATA_FILES = ("population.db", "entity.db", "licence.db")
+DEVELOPMENT_PURPOSE = "social-assistance-review"
+DEVELOPMENT_DEPARTMENT = "civil-affairs"
 
 
 def _free_port() -> int:
@@ -37,9 +47,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _demo_data_exists() -> bool:
+    return all((ROOT / "data" / name).exists() for name in DATA_FILES)
+
+
 def _seed_embedded_data() -> None:
-    data = ROOT / "data"
-    if all((data / name).exists() for name in DATA_FILES):
+    if _demo_data_exists():
         return
     typer.echo("Generating the demo departments' synthetic data (first start only)…")
     subprocess.run([sys.executable, "-m", "departments.seed"], cwd=ROOT, check=True)
@@ -61,6 +74,24 @@ def _start_embedded_licence_service(store_url: str) -> tuple[subprocess.Popen, s
     raise typer.Exit("the embedded licence service did not start")
 
 
+def _announce(settings: Settings, host: str, port: int) -> None:
+    """Where everything is: the gateway, GraphiQL (with a development token), each department."""
+    base = f"http://{host}:{port}"
+    typer.echo(f"Gateway:            {base}/graphql  (health {base}/readyz)")
+    if settings.dev_mode and settings.jwt_public_key is None:
+        token = mint_token(jwt_secret(settings), "graphiql-dev", DEVELOPMENT_DEPARTMENT, ttl_seconds=8 * 3600)
+        headers = orjson.dumps({"Authorization": f"Bearer {token}", "X-Purpose": DEVELOPMENT_PURPOSE}).decode()
+        typer.echo(f"GraphiQL:           {base}/graphql?headers={quote(headers)}")
+        typer.echo(f"                    (as {DEVELOPMENT_DEPARTMENT}, purpose {DEVELOPMENT_PURPOSE}; "
+                   "other tokens: .venv/bin/huitong token --dept <department>)")
+    typer.echo(f"Policy workbench:   {base}/admin/policy")
+    for name, url in settings.source_urls.items():
+        typer.echo(f"Department {name + ':':<11} {url}")
+    mode = "development mode (GraphiQL on; set HUITONG_DEV_MODE=false in production)" if settings.dev_mode \
+        else "production mode"
+    typer.echo(f"Running in {mode}.")
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = typer.Option(8000, envvar="PORT"),
           workers: int = typer.Option(1, envvar="WORKERS")) -> None:
@@ -72,21 +103,12 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     except RateLimitConfigError as exc:
         typer.echo(f"not starting: {exc}", err=True)
         raise typer.Exit(1) from None
-    embedded = "HUITONG_LICENCE_URL" not in os.environ
     licence_process = None
-    if embedded:
+    if "HUITONG_LICENCE_URL" not in os.environ:
         _seed_embedded_data()
         licence_process, url = _start_embedded_licence_service(Settings().licence_store_url)
         os.environ["HUITONG_LICENCE_URL"] = url
-        typer.echo(f"Embedded licence department service: {url}")
-    settings = Settings()
-    if settings.dev_mode and settings.jwt_public_key is None:
-        token = mint_token(jwt_secret(settings), "graphiql-dev", "civil-affairs", ttl_seconds=8 * 3600)
-        headers = orjson.dumps({"Authorization": f"Bearer {token}", "X-Purpose": "social-assistance-review"})
-        source = "HUITONG_JWT_SECRET" if settings.jwt_secret else settings.state_dir / "jwt-secret"
-        typer.echo(f"JWT secret: {source} (mint tokens with 'make token DEPT=<department>')")
-        typer.echo(f"GraphiQL (as civil-affairs, social-assistance-review): "
-                   f"http://{host}:{port}/graphql?headers={quote(headers.decode())}")
+    _announce(Settings(), host, port)
     try:
         uvicorn.run("server:create_app", factory=True, host=host, port=port, workers=workers,
                     log_level="info", access_log=False)
@@ -101,9 +123,24 @@ def token(department: str = typer.Option(..., "--dept", help="department code, e
           system: str = typer.Option("dev-system", "--sub", help="the calling application system"),
           roles: str = typer.Option("", help="comma-separated roles"),
           ttl: int = typer.Option(3600, help="seconds until it expires")) -> None:
-    """Mint an HS256 development token with the local (or HUITONG_JWT_SECRET) secret."""
+    """Mint a development token (HS256, the local or HUITONG_JWT_SECRET secret); the token alone on the last line."""
     role_list = [role.strip() for role in roles.split(",") if role.strip()]
     typer.echo(mint_token(jwt_secret(Settings()), system, department, role_list, ttl))
+
+
+@app.command()
+def keys(count: int = typer.Option(3, min=1, max=20, help="how many of each")) -> None:
+    """A few ID numbers, USCCs and licence ids from the demo data, to try queries with."""
+    if not _demo_data_exists():
+        typer.echo("no demo data yet: 'make serve' generates it on its first start", err=True)
+        raise typer.Exit(1)
+    subprocess.run([sys.executable, "-m", "departments.keys", "--count", str(count)], cwd=ROOT, check=True)
+
+
+@app.command("licence-service", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def licence_service(context: typer.Context) -> None:
+    """Run the electronic-licence department's own HTTP service (the embedded simulator); options are its own."""
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "departments.licence", *context.args], cwd=ROOT))
 
 
 def main() -> None:
@@ -111,4 +148,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    typer.echo("note: 'python -m cli' is now the 'huitong' command (.venv/bin/huitong, installed by 'make install'); "
+               "this entry point goes in the next release", err=True)
     main()

@@ -1,52 +1,37 @@
-"""The ASGI application: routes, lifespan and wiring only."""
+"""The ASGI application: routes, middleware, lifespan; wiring only."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from access.decisions import DecisionCache
+from access.identity.configured import token_verifier
+from access.policy.registry import load_departments
+from access.policy.store import PolicyStore
 from access.row_maskers import RowMaskerCache
-from audit.checkpoints import CheckpointSigner, load_or_create_signing_key
-from audit.recorder import Recorder
-from audit.store import AccessLog, LogConfig
 from catalog import load_catalog
-from connectors.base import SourceUnavailable
 from connectors.registry import build_connectors
-from gateway.admin_policy import AdminPolicyRoutes
-from gateway.audit_routes import AuditRoutes
+from control.propagation.startup import propagating
+from control.ratelimits.limiter import RateLimiter
+from gateway.admin_policy import ADMIN_API, AdminPolicyRoutes
+from gateway.admission import AdmissionMiddleware, Admitter
 from gateway.documents import DocumentCache
 from gateway.endpoint import GraphQLEndpoint
+from gateway.health import Health
 from gateway.middleware import middleware
 from gateway.query_limits import DocumentLimits
+from gateway.record_routes import RecordRoutes
 from gateway.runtime import Runtime
-from identity.secrets_store import local_secret
-from identity.tokens import TokenVerifier
-from policy.registry import load_departments
-from policy.store import PolicyStore
-from propagation.startup import propagating
-from ratelimits.limiter import RateLimiter
+from record.configured import open_record
 from schema.query import build_schema
-from settings import Settings
+from settings import Settings, local_secret
 
-log = logging.getLogger("huitong")
-
-
-def jwt_secret(settings: Settings) -> str:
-    return settings.jwt_secret or local_secret(settings.state_dir, "jwt-secret")
-
-
-def _verifier(settings: Settings) -> TokenVerifier:
-    if settings.jwt_public_key is not None:
-        return TokenVerifier.with_public_key(Path(settings.jwt_public_key).read_bytes())
-    return TokenVerifier.with_secret(jwt_secret(settings))
+GRAPHQL_PATH = "/graphql"
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -59,7 +44,7 @@ def build_runtime(settings: Settings) -> Runtime:
         schema=schema,
         connectors=build_connectors(settings, catalog),
         policies=PolicyStore(settings.policy_dir, catalog),
-        verifier=_verifier(settings),
+        verifier=token_verifier(settings),
         decisions=DecisionCache(catalog),
         row_maskers=RowMaskerCache(tuple(catalog.resources), token_key),
         documents=DocumentCache(schema._schema, DocumentLimits.from_settings(settings),
@@ -68,82 +53,53 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
-async def open_recorder(settings: Settings) -> Recorder:
-    signer = CheckpointSigner(settings.audit_origin,
-                              load_or_create_signing_key(settings.state_dir / "audit-signing-key.pem"))
-    config = LogConfig(url=settings.access_log_url, origin=settings.audit_origin, hash_algorithm=settings.audit_hash,
-                       checkpoint_seconds=settings.audit_checkpoint_seconds,
-                       checkpoint_entries=settings.audit_checkpoint_entries,
-                       retention_days=settings.audit_retention_days)
-    access_log = await AccessLog.open(config, signer)
-    return Recorder(access_log, local_secret(settings.state_dir, "audit-subject-key").encode(), signer)
-
-
-async def _department_status(runtime: Runtime) -> dict[str, dict[str, str | int]]:
-    """Each department pinged directly (past its breaker), with its breaker's state beside it."""
-    async def status(name: str) -> tuple[str, dict[str, str | int]]:
-        connector = runtime.connectors[name]
-        breaker = {"breaker": connector.breaker.state, "failures": connector.breaker.failures}
-        try:
-            await connector.ping()
-        except SourceUnavailable as exc:
-            return name, {"department": connector.department, "status": "down", "reason": exc.reason, **breaker}
-        return name, {"department": connector.department, "status": "up", **breaker}
-
-    return dict(await asyncio.gather(*(status(name) for name in runtime.connectors)))
+def _admission(runtime: Runtime) -> Middleware:
+    """Identity, suspension and rate limits in front of the data and the officers' API; only identified callers
+    are counted, so with governance off (the benchmark) nothing is."""
+    admitter = Admitter(runtime.verifier, runtime.policies, runtime.suspensions, runtime.rate_limits)
+    counted = (GRAPHQL_PATH,) if runtime.settings.governance else ()
+    uncounted = (ADMIN_API,) if runtime.settings.governance else (GRAPHQL_PATH, ADMIN_API)
+    return Middleware(AdmissionMiddleware, admitter=admitter, counted=counted, uncounted=uncounted)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     runtime = build_runtime(settings or Settings())
 
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "alive"})
-
-    async def readyz(request: Request) -> JSONResponse:
-        departments = await _department_status(runtime)
-        ready = all(d["status"] == "up" for d in departments.values())
-        return JSONResponse({"ready": ready, "departments": departments, "policy": runtime.policies.status(),
-                             "suspensions": runtime.suspensions.status(),
-                             "rateLimits": runtime.rate_limits.stores.status()},  # degraded is still ready
-                            status_code=200 if ready else 503)
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(runtime.rate_limits.stores.watch(runtime.settings.rate_limits_retry_seconds))]
         if runtime.settings.audit:
-            runtime.recorder = await open_recorder(runtime.settings)
-            tasks.append(asyncio.create_task(runtime.recorder.log.run_checkpoints()))
-            tasks.append(asyncio.create_task(runtime.recorder.run_retention()))
-            tasks.append(asyncio.create_task(runtime.recorder.log.run_indexing()))
+            runtime.record = record = await open_record(runtime.settings)
+            tasks += [asyncio.create_task(record.run_checkpoints()), asyncio.create_task(record.run_retention()),
+                      asyncio.create_task(record.run_indexing())]
         try:
-            async with propagating(runtime):  # the policy and the suspensions, kept current on every worker
+            async with propagating(runtime.settings, runtime.policies, runtime.suspensions, runtime.record):
                 yield
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)  # unwound before what they use is closed
-            if runtime.recorder is not None:
-                await runtime.recorder.log.close()
+            if runtime.record is not None:
+                await runtime.record.close()
             await runtime.rate_limits.stores.close()
             for connector in runtime.connectors.values():
                 await connector.close()
 
     endpoint = GraphQLEndpoint(runtime)
-    audit = AuditRoutes(runtime)
+    health = Health(runtime)
+    record = RecordRoutes(runtime)
     app = Starlette(
         routes=[
             # The endpoint refuses all but GET and POST itself, in GraphQL's shape.
-            Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/audit/checkpoint", audit.checkpoint),
-            Route("/audit/public-key", audit.public_key),
-            Route("/audit/proof/inclusion", audit.inclusion),
-            Route("/audit/proof/consistency", audit.consistency),
+            Route(GRAPHQL_PATH, endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+            Route("/healthz", health.alive),
+            Route("/readyz", health.ready),
+            *record.routes(),
             *AdminPolicyRoutes(runtime).routes(),
         ],
-        middleware=middleware(runtime.settings),
+        middleware=[*middleware(runtime.settings), _admission(runtime)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app
+

@@ -1,6 +1,10 @@
 """Every setting, read from HUITONG_* environment variables; defaults are the embedded set-up."""
 from __future__ import annotations
 
+import logging
+import os
+import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -9,6 +13,7 @@ from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -21,6 +26,9 @@ class Settings(BaseSettings):
     population_timeout: float = 2.0
     entity_timeout: float = 2.0
     licence_timeout: float = 3.0
+    # Sources the catalog names beyond the three above: name -> URL, as a JSON object, with their timeout.
+    sources: dict[str, str] = {}
+    source_timeout: float = 2.0
     max_list_keys: int = 1000
     department_pool_size: int = 32
 
@@ -102,5 +110,48 @@ class Settings(BaseSettings):
         return origins
 
     @property
+    def source_urls(self) -> dict[str, str]:
+        """The URL of every source by the name the catalog gives it."""
+        return {"population": self.population_url, "entity": self.entity_url, "licence": self.licence_url,
+                **self.sources}
+
+    @property
+    def source_timeouts(self) -> dict[str, float]:
+        return {"population": self.population_timeout, "entity": self.entity_timeout,
+                "licence": self.licence_timeout}
+
+    @property
     def access_log_url(self) -> str:
         return self.audit_url or f"sqlite+aiosqlite:///{self.state_dir}/access-log.db"
+
+
+
+def create_once(path: Path, content: bytes) -> bytes:
+    """Write `content` to a new 0600 file at `path` unless it exists; return what the file holds.
+
+    The file appears whole or not at all (written aside, then linked into place), so several
+    workers starting at once agree on one secret.
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(aside, path)
+        log.warning("created a new local secret at %s", path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(aside)
+    return path.read_bytes()
+
+
+def local_secret(state_dir: Path, name: str) -> str:
+    """The secret stored in `state_dir/name`, created if missing."""
+    return create_once(state_dir / name, secrets.token_urlsafe(48).encode()).decode().strip()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
-from policy.rules import ROLE_PREFIX
-from policy.store import Policy
+from access.policy.rules import ROLE_PREFIX
+from access.policy.store import Policy
 
 
 class Effect(str, Enum):

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from access.decisions import Decision, DecisionMap, Effect
-from access.selection import SelectedField
+
+
+class SelectedField(Protocol):
+    """A field the operation selects, at its response path (the HTTP face's selection walk gives them)."""
+    path: tuple[str, ...]
+
+    @property
+    def qualified_name(self) -> str: ...
 
 
 @dataclass(frozen=True)

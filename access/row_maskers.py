@@ -5,8 +5,7 @@ from collections import OrderedDict
 from datetime import date
 
 from access.plan import AccessPlan
-from masking import MaskContext, build_row_masker
-from resolvers.rows import RowMasker
+from access.masking import MaskContext, RowMasker, build_row_masker
 
 
 def token_domain(department: str, purpose: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from benchmarks.queries import PERSON_QUERY, PERSONS_QUERY, request_body
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 
 TOKEN_TTL_S = 3600
 JOINED_PERSONS = 100

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 
 DEPARTMENT = "civil-affairs"
 PURPOSE = "social-assistance-review"

@@ -16,7 +16,7 @@ from benchmarks.client import GraphQLClient
 from benchmarks.gateway_settings import in_process
 from departments.licence.service import create_app as create_licence_app
 from server import create_app
-from tests.support.asgi_server import ThreadedServer
+from benchmarks.asgi_server import ThreadedServer
 
 SourceCounts = dict[str, int]
 SQL_SOURCES = ("population", "entity")

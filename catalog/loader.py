@@ -1,31 +1,40 @@
 """Reads the catalog's YAML files and refuses anything inconsistent, naming file and entry."""
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from catalog.formats import FORMATS
 from catalog.model import (
-    FORMATS,
     GRAPHQL_SCALARS,
     Catalog,
     CatalogField,
     CatalogRelation,
+    CatalogRoot,
+    Join,
     Resource,
     ShareClass,
+    Source,
 )
-from departments import code_tables
-from masking import MASK_KINDS
+from catalog import code_tables
+from catalog.mask_kinds import MASK_KIND_SPECS
 
 CATALOG_DIR = Path(__file__).parent
 UPDATE_PERIODS = frozenset({"realtime", "daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "irregular"})
-RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "update_period", "source", "key", "fields", "relations"})
+RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "update_period", "source", "key", "subject",
+                           "fields", "relations", "roots"})
+SOURCE_KEYS = frozenset({"connector", "table", "path"})
 FIELD_KEYS = frozenset({"item", "column", "type", "share", "basis", "personal", "sensitive", "mask", "provider",
                         "nullable", "format", "description", "codes"})
-RELATION_KEYS = frozenset({"target", "share", "description"})
-UNION_TARGETS = frozenset({"Holder"})
+RELATION_KEYS = frozenset({"target", "join", "many", "fan_out", "switch", "cases", "union", "share", "description"})
+CASE_KEYS = frozenset({"target", "join"})
+ROOT_KEYS = frozenset({"argument", "by", "many", "description"})
+DEFAULT_FAN_OUT = 10
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 class CatalogError(Exception):
@@ -41,7 +50,8 @@ def load_catalog(departments: Collection[str], directory: Path = CATALOG_DIR) ->
         resources[resource.name] = resource
     if not resources:
         raise CatalogError(f"{directory}: no catalog files (*.yaml)")
-    _check_relation_targets(resources)
+    _check_relations(resources)
+    _check_roots(resources)
     return Catalog(resources)
 
 
@@ -60,7 +70,7 @@ def _read_resource(path: Path, departments: Collection[str]) -> Resource:
     period = _required(raw, "update_period", where)
     if period not in UPDATE_PERIODS:
         raise CatalogError(f"{where}: update_period {period!r} is not one of {sorted(UPDATE_PERIODS)}")
-    source = raw.get("source") or {}
+    source = _source(raw.get("source"), where)
     fields = {
         field_name: _read_field(name, field_name, entry or {}, provider, departments, f"{where}: {name}.{field_name}")
         for field_name, entry in (raw.get("fields") or {}).items()
@@ -68,26 +78,41 @@ def _read_resource(path: Path, departments: Collection[str]) -> Resource:
     key = _required(raw, "key", where)
     if key not in fields:
         raise CatalogError(f"{where}: key {key!r} is not one of the fields")
+    subject = raw.get("subject", key)
+    if subject not in fields:
+        raise CatalogError(f"{where}: subject {subject!r} is not one of the fields")
     relations = {
         rel_name: _read_relation(name, rel_name, entry or {}, f"{where}: {name}.{rel_name}")
-        for rel_name, entry in (raw.get("relations") or {}).items()
+        for rel_name, entry in _mapping(raw.get("relations"), f"{where}: relations").items()
     }
     clash = fields.keys() & relations.keys()
     if clash:
         raise CatalogError(f"{where}: {sorted(clash)} declared both as field and relation")
+    roots = {
+        root_name: _read_root(name, root_name, entry or {}, key, f"{where}: roots.{root_name}")
+        for root_name, entry in _mapping(raw.get("roots"), f"{where}: roots").items()
+    }
     return Resource(
         name=name,
         title=str(raw.get("title", name)),
         description=str(raw.get("description", "")),
         provider=provider,
         update_period=period,
-        connector=_required(source, "connector", f"{where}: source"),
-        table=source.get("table"),
+        source=source,
         key=key,
+        subject=subject,
         fields=fields,
         relations=relations,
+        roots=roots,
         file=where,
     )
+
+
+def _source(entry: Any, where: str) -> Source:
+    source = _mapping(entry, f"{where}: source")
+    _refuse_unknown_keys(source, SOURCE_KEYS, f"{where}: source")
+    return Source(connector=_required(source, "connector", f"{where}: source"), table=source.get("table"),
+                  path=source.get("path"))
 
 
 def _read_field(resource: str, name: str, entry: dict[str, Any], default_provider: str,
@@ -105,9 +130,9 @@ def _read_field(resource: str, name: str, entry: dict[str, Any], default_provide
         raise CatalogError(f"{where}: format {value_format!r} is not one of {sorted(FORMATS)}")
     mask = entry.get("mask")
     if mask is not None:
-        kind = MASK_KINDS.get(mask)
+        kind = MASK_KIND_SPECS.get(mask)
         if kind is None:
-            raise CatalogError(f"{where}: unknown mask kind {mask!r}; known: {sorted(MASK_KINDS)}")
+            raise CatalogError(f"{where}: unknown mask kind {mask!r}; known: {sorted(MASK_KIND_SPECS)}")
         if mask != "R13" and graphql_type not in kind.graphql_types:
             raise CatalogError(f"{where}: mask {mask} gives {sorted(kind.graphql_types)}, not valid for {graphql_type}")
     if share is not ShareClass.UNCONDITIONAL and mask is None:
@@ -141,29 +166,106 @@ def _code_table(name: str | None, where: str) -> dict[str, str] | None:
         return None
     table = getattr(code_tables, str(name), None)
     if not isinstance(table, dict):
-        raise CatalogError(f"{where}: unknown code table {name!r} (see departments/code_tables.py)")
+        raise CatalogError(f"{where}: unknown code table {name!r} (see catalog/code_tables.py)")
     return table
 
 
 def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) -> CatalogRelation:
+    """`target` and `join: {parent_field: target_field}`, or a `switch` field with `cases` of them and the `union`
+    they form; `many` for a list, with the `fan_out` the cost estimate assumes."""
     _refuse_unknown_keys(entry, RELATION_KEYS, where)
     share = _share_class(entry, where)
     if share is not ShareClass.UNCONDITIONAL:
         raise CatalogError(f"{where}: relations are UNCONDITIONAL; govern the target's fields instead")
-    return CatalogRelation(
-        resource=resource,
-        name=name,
-        target=_required(entry, "target", where),
-        share=share,
-        description=str(entry.get("description", "")),
-    )
+    switch = entry.get("switch")
+    if switch is None:
+        if "cases" in entry or "union" in entry:
+            raise CatalogError(f"{where}: 'cases' and 'union' go with a 'switch'")
+        joins: dict[str | None, Join] = {None: _join(entry, where)}
+        union = None
+    else:
+        if "target" in entry or "join" in entry:
+            raise CatalogError(f"{where}: with a 'switch', each of the 'cases' names its target and join")
+        cases = _mapping(entry.get("cases"), f"{where}: cases")
+        if not cases:
+            raise CatalogError(f"{where}: a 'switch' needs 'cases'")
+        joins = {}
+        for value, case in cases.items():
+            case_where = f"{where}: cases.{value}"
+            _refuse_unknown_keys(_mapping(case, case_where), CASE_KEYS, case_where)
+            joins[str(value)] = _join(case, case_where)
+        union = _required(entry, "union", where)
+        if not NAME.fullmatch(str(union)):
+            raise CatalogError(f"{where}: union {union!r} is not a GraphQL type name")
+    many = entry.get("many", False)
+    fan_out = entry.get("fan_out", DEFAULT_FAN_OUT)
+    if not isinstance(many, bool):
+        raise CatalogError(f"{where}: many must be true or false")
+    if not isinstance(fan_out, int) or isinstance(fan_out, bool) or fan_out < 1:
+        raise CatalogError(f"{where}: fan_out must be a whole number of at least 1")
+    return CatalogRelation(resource=resource, name=name, share=share, description=str(entry.get("description", "")),
+                           many=many, switch=switch, joins=joins, union=union, fan_out=fan_out)
 
 
-def _check_relation_targets(resources: dict[str, Resource]) -> None:
+def _join(entry: dict[str, Any], where: str) -> Join:
+    join = _mapping(entry.get("join"), f"{where}: join")
+    if len(join) != 1:
+        raise CatalogError(f"{where}: join is one 'parent_field: target_field' pair")
+    [(parent_field, target_field)] = join.items()
+    return Join(str(_required(entry, "target", where)), str(parent_field), str(target_field))
+
+
+def _read_root(resource: str, name: str, entry: dict[str, Any], key: str, where: str) -> CatalogRoot:
+    _refuse_unknown_keys(entry, ROOT_KEYS, where)
+    if not NAME.fullmatch(name):
+        raise CatalogError(f"{where}: {name!r} is not a GraphQL field name")
+    many = entry.get("many", False)
+    if not isinstance(many, bool):
+        raise CatalogError(f"{where}: many must be true or false")
+    return CatalogRoot(name=name, resource=resource, argument=_required(entry, "argument", where),
+                       by=entry.get("by", key), many=many, description=str(entry.get("description", "")))
+
+
+def _check_relations(resources: dict[str, Resource]) -> None:
+    unions: dict[str, tuple[str, ...]] = {}
     for resource in resources.values():
         for relation in resource.relations.values():
-            if relation.target not in resources and relation.target not in UNION_TARGETS:
-                raise CatalogError(f"{resource.file}: {relation.qualified_name}: unknown target {relation.target!r}")
+            where = f"{resource.file}: {relation.qualified_name}"
+            if relation.switch is not None and relation.switch not in resource.fields:
+                raise CatalogError(f"{where}: switch {relation.switch!r} is not a field of {resource.name}")
+            for join in relation.joins.values():
+                target = resources.get(join.target)
+                if target is None:
+                    raise CatalogError(f"{where}: unknown target {join.target!r}")
+                if join.parent_field not in resource.fields:
+                    raise CatalogError(f"{where}: join field {join.parent_field!r} is not a field of {resource.name}")
+                if join.target_field not in target.fields:
+                    raise CatalogError(f"{where}: join field {join.target_field!r} is not a field of {target.name}")
+            if relation.union is not None:
+                if relation.union in resources:
+                    raise CatalogError(f"{where}: union {relation.union!r} is also a resource's name")
+                if unions.setdefault(relation.union, relation.targets) != relation.targets:
+                    raise CatalogError(f"{where}: union {relation.union!r} is declared with other members elsewhere")
+
+
+def _check_roots(resources: dict[str, Resource]) -> None:
+    seen: dict[str, str] = {}
+    for resource in resources.values():
+        for root in resource.roots.values():
+            where = f"{resource.file}: roots.{root.name}"
+            if root.name in seen:
+                raise CatalogError(f"{where}: root field {root.name!r} is already declared in {seen[root.name]}")
+            seen[root.name] = resource.file
+            if root.by not in resource.fields:
+                raise CatalogError(f"{where}: by {root.by!r} is not a field of {resource.name}")
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: expected a mapping")
+    return value
 
 
 def _share_class(entry: dict[str, Any], where: str) -> ShareClass:

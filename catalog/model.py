@@ -1,6 +1,7 @@
-"""The catalog's vocabulary: resources, their fields and relations, and share classes."""
+"""The catalog's vocabulary: resources, their fields, relations and root fields, and share classes."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -13,7 +14,6 @@ class ShareClass(str, Enum):
 
 
 GRAPHQL_SCALARS = frozenset({"String", "Int", "Float", "Boolean"})
-FORMATS = frozenset({"date"})
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,57 @@ class CatalogField:
 
 
 @dataclass(frozen=True)
+class Join:
+    """One target of a relation: the rows of `target` whose `target_field` equals the parent's `parent_field`."""
+    target: str
+    parent_field: str
+    target_field: str
+
+
+@dataclass(frozen=True)
 class CatalogRelation:
     resource: str
     name: str
-    target: str
     share: ShareClass
     description: str
+    many: bool
+    # The parent field whose value picks the join (a licence's holderCodeType), or None for a single join.
+    switch: str | None
+    joins: Mapping[str | None, Join]  # switch value -> join; {None: join} without a switch
+    union: str | None  # the GraphQL union of the targets, when a switch leads to several resources
+    fan_out: int  # rows per parent the cost estimate assumes for a list relation (about the 99th percentile)
 
     @property
     def qualified_name(self) -> str:
         return f"{self.resource}.{self.name}"
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(join.target for join in self.joins.values()))
+
+    @property
+    def target(self) -> str:
+        """The GraphQL type of one related object: the union, or the single target resource."""
+        return self.union or self.targets[0]
+
+
+@dataclass(frozen=True)
+class CatalogRoot:
+    """A root field of the Query type: rows of `resource` looked up by `by`, from the argument `argument`."""
+    name: str
+    resource: str
+    argument: str
+    by: str
+    many: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a resource's rows come from: a connector by name (its URL is a setting), a table or an HTTP path."""
+    connector: str
+    table: str | None
+    path: str | None
 
 
 @dataclass(frozen=True)
@@ -59,12 +100,21 @@ class Resource:
     description: str
     provider: str
     update_period: str
-    connector: str
-    table: str | None
+    source: Source
     key: str
+    subject: str  # the field naming whom a row is about (a person's or an entity's identifier)
     fields: dict[str, CatalogField]
     relations: dict[str, CatalogRelation]
+    roots: dict[str, CatalogRoot]
     file: str
+
+    @property
+    def connector(self) -> str:
+        return self.source.connector
+
+    @property
+    def table(self) -> str | None:
+        return self.source.table
 
 
 @dataclass(frozen=True)
@@ -82,3 +132,32 @@ class Catalog:
             for entry in (*resource.fields.values(), *resource.relations.values()):
                 out[entry.qualified_name] = entry
         return out
+
+    @cached_property
+    def relations(self) -> dict[str, CatalogRelation]:
+        """Every relation by `Type.field`."""
+        return {relation.qualified_name: relation for resource in self.resources.values()
+                for relation in resource.relations.values()}
+
+    @cached_property
+    def roots(self) -> dict[str, CatalogRoot]:
+        """Every root field of the Query type by name."""
+        return {root.name: root for resource in self.resources.values() for root in resource.roots.values()}
+
+    @cached_property
+    def unions(self) -> dict[str, tuple[str, ...]]:
+        """Each union a relation declares, with its member resources."""
+        return {relation.union: relation.targets for relation in self.relations.values() if relation.union}
+
+    @cached_property
+    def join_fields(self) -> dict[str, tuple[str, ...]]:
+        """Per resource, the fields its relations join on or switch by, its key and its subject: the values a row
+        keeps unmasked (out of the caller's sight) so that joins and the record work whatever the caller sees."""
+        out: dict[str, dict[str, None]] = {name: {r.key: None, r.subject: None} for name, r in self.resources.items()}
+        for relation in self.relations.values():
+            kept = out[relation.resource]
+            if relation.switch:
+                kept[relation.switch] = None
+            for join in relation.joins.values():
+                kept[join.parent_field] = None
+        return {name: tuple(fields) for name, fields in out.items()}

@@ -13,12 +13,12 @@ from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Ro
 
 log = logging.getLogger(__name__)
 
-QUERY_PATH = "/v1/licences/query"
+DEFAULT_QUERY_PATH = "/v1/query"
 HEALTH_PATH = "/healthz"
 
 
 class HttpBatchConnector:
-    """POSTs {"by": field, "keys": [...]} once per batch; the service answers {"items": [row, ...]}."""
+    """POSTs {"by": field, "keys": [...]} to the catalog's path once per batch; the service answers {"items": [row, ...]}."""
 
     def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
                  pool_size: int = 20, pool_overflow: int = 0, pool_timeout: float | None = None,
@@ -30,13 +30,14 @@ class HttpBatchConnector:
             limits=httpx.Limits(max_connections=pool_size + pool_overflow, max_keepalive_connections=pool_size),
         )
         self._columns = [(f.column, f.name) for f in resource.fields.values()]
+        self._path = resource.source.path or DEFAULT_QUERY_PATH
 
     async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
         body = orjson.dumps({"by": by, "keys": list(keys)})
         try:
             async with asyncio.timeout(self._timeout):
                 response = await self._client.post(
-                    QUERY_PATH, content=body, headers={"content-type": "application/json"}
+                    self._path, content=body, headers={"content-type": "application/json"}
                 )
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None

@@ -17,16 +17,18 @@ from starlette.staticfiles import StaticFiles
 
 from gateway.errors import ErrorCode, RequestRefused, error
 from gateway.runtime import Runtime
-from identity.tokens import Caller, Unauthenticated
-from policy.registry import PolicyError
-from policy.store import Policy, load_policy
-from policy.workbench import render
-from policy.workbench.diff import diff_policies
-from policy.workbench.explain import explain
-from policy.workbench.matrix import decision_matrix
-from policy.workbench.universe import UnknownName, as_roles, named_roles
+from access.identity.tokens import Caller
+from gateway.admission import admission_of
+from access.policy.registry import PolicyError
+from access.policy.store import Policy, load_policy
+from control.workbench import render
+from control.workbench.diff import diff_policies
+from control.workbench.explain import explain
+from control.workbench.matrix import decision_matrix
+from control.workbench.universe import UnknownName, as_roles, named_roles
 
 OFFICER_ROLE = "security-officer"
+ADMIN_API = "/admin/policy/api/"
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE = STATIC_DIR / "admin-policy.html"
 RULES_FILE = Path("rules.csv")  # shown without the server's directory
@@ -41,10 +43,10 @@ class AdminPolicyRoutes:
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/admin/policy", self.page),
-            Route("/admin/policy/api/overview", self._guarded(self.overview)),
-            Route("/admin/policy/api/matrix", self._guarded(self.matrix)),
-            Route("/admin/policy/api/explain", self._guarded(self.explain)),
-            Route("/admin/policy/api/diff", self._guarded(self.diff)),
+            Route(ADMIN_API + "overview", self._guarded(self.overview)),
+            Route(ADMIN_API + "matrix", self._guarded(self.matrix)),
+            Route(ADMIN_API + "explain", self._guarded(self.explain)),
+            Route(ADMIN_API + "diff", self._guarded(self.diff)),
             Mount("/admin/policy/static", StaticFiles(directory=STATIC_DIR)),
         ]
 
@@ -99,13 +101,7 @@ class AdminPolicyRoutes:
         return purpose
 
     def _officer(self, request: Request) -> Caller:
-        try:
-            caller = self._runtime.verifier.verify(request.headers.get("authorization"),
-                                                   self._runtime.policies.current.departments)
-        except Unauthenticated as exc:
-            raise RequestRefused(401, [error(str(exc), ErrorCode.UNAUTHENTICATED)],
-                                 {"www-authenticate": "Bearer"}) from None
-        self._runtime.suspensions.check(caller)
+        caller = admission_of(request).check()
         if OFFICER_ROLE not in caller.roles:
             raise RequestRefused.one(403, f"the policy workbench is open only to callers with the role '{OFFICER_ROLE}'",
                                      ErrorCode.FORBIDDEN)

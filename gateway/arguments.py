@@ -1,29 +1,35 @@
-"""Key arguments checked before any department is asked: check digits, lengths, list sizes."""
+"""Key arguments checked before any department is asked: check digits, lengths, list sizes.
+
+Which arguments are keys, and of which format, is the catalog's: each root field's argument, in the format
+of the field it looks up."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import get_argument_values
 
-from access.selection import SelectedField
+from gateway.selection import SelectedField
 from gateway.errors import ErrorCode, error
-from identifiers import InvalidIdentifier, normalize_citizen_id, normalize_licence_id, normalize_uscc
+from catalog import Catalog
+from catalog.formats import FORMATS, InvalidIdentifier, Normalizer
 
-Normalizer = Callable[[str], str]
-
-KEY_ARGUMENTS: Mapping[tuple[str, str], Normalizer] = {
-    ("person", "idNumber"): normalize_citizen_id,
-    ("persons", "idNumbers"): normalize_citizen_id,
-    ("legalEntity", "uscc"): normalize_uscc,
-    ("legalEntities", "usccs"): normalize_uscc,
-    ("licence", "licenceId"): normalize_licence_id,
-}
+KeyArguments = Mapping[tuple[str, str], Normalizer]
 
 
-def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], variables: Mapping[str, Any],
-                        max_keys: int, asked: set[str]) -> list[dict]:
+def key_arguments(catalog: Catalog) -> KeyArguments:
+    """(root field, argument) -> how its keys are checked, for every root whose key has a checked format."""
+    found = {}
+    for root in catalog.roots.values():
+        normalize = FORMATS.get(catalog.resource(root.resource).fields[root.by].format or "")
+        if normalize is not None:
+            found[(root.name, root.argument)] = normalize
+    return found
+
+
+def check_key_arguments(schema: GraphQLSchema, keys: KeyArguments, roots: Sequence[SelectedField],
+                        variables: Mapping[str, Any], max_keys: int, asked: set[str]) -> list[dict]:
     """One BAD_USER_INPUT (or TOO_MANY_KEYS) error per bad argument value; empty when every key is well formed.
 
     The normalised keys asked for are added to `asked` (the access record lists them as subjects).
@@ -38,7 +44,7 @@ def check_key_arguments(schema: GraphQLSchema, roots: Sequence[SelectedField], v
             problems.append(error(exc.message, ErrorCode.BAD_USER_INPUT, list(field.path)))
             continue
         for argument, value in arguments.items():
-            normalize = KEY_ARGUMENTS.get((field.name, argument))
+            normalize = keys.get((field.name, argument))
             if normalize is not None:
                 problems.extend(_check(field, argument, value, normalize, max_keys, asked))
     return problems

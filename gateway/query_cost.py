@@ -9,86 +9,58 @@ so fragments spread into one another are priced at their full expansion without 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentSpreadNode,
     GraphQLError,
-    GraphQLField,
     GraphQLSchema,
     OperationDefinitionNode,
-    SelectionSetNode,
-    get_named_type,
     get_nullable_type,
     is_list_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
-from access.selection import is_included
-from gateway.fragments import fragments_in_dependency_order
+from catalog import Catalog
+from gateway.selection import Fold
 
-# Rows per parent assumed on a list relation: about the 99th percentile of holders in the demo
-# registries (a person holds 1 licence on average, at most 7; an entity 3.5, at most 12; a
-# representative about 1.25 entities, at most 6), so an estimate errs on the high side.
-FAN_OUT: Mapping[str, int] = {
-    "Person.licences": 5,
-    "Person.representedEntities": 5,
-    "LegalEntity.licences": 10,
-}
-# Any other list field without a list argument (the access record's entries, proofs' fields).
+# Any list field without a list argument and no relation of the catalog (the access record's entries).
 DEFAULT_FAN_OUT = 10
 
 
+def fan_outs(catalog: Catalog) -> dict[str, int]:
+    """Rows per parent assumed on each list relation (the catalog's `fan_out`)."""
+    return {name: relation.fan_out for name, relation in catalog.relations.items() if relation.many}
+
+
 def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-                  variables: VariableValues) -> int:
+                  variables: VariableValues, fan_out: Mapping[str, int]) -> int:
     """The operation's estimated cost; the document must be valid and `variables` coerced."""
-    costing = _Costing(schema, variables)
-    for fragment in fragments_in_dependency_order(document):
-        scope = schema.get_type(fragment.type_condition.name.value)
-        costing.fragments[fragment.name.value] = costing.cost(fragment.selection_set, scope)
-    return costing.cost(operation.selection_set, schema.get_root_type(operation.operation))
-
-
-class _Costing:
-    def __init__(self, schema: GraphQLSchema, variables: VariableValues) -> None:
-        self.schema = schema
-        self.variables = variables
-        self.fragments: dict[str, int] = {}
-
-    def cost(self, selection_set: SelectionSetNode, parent: Any) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if not is_included(selection, self.variables):
-                continue
-            if isinstance(selection, FieldNode):
-                total += self._field_cost(selection, parent)
-            elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragments[selection.name.value]
-            else:
-                condition = selection.type_condition
-                scope = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.cost(selection.selection_set, scope)
-        return total
-
-    def _field_cost(self, node: FieldNode, parent: Any) -> int:
-        name = node.name.value
-        if name.startswith("__") or node.selection_set is None:
+    def field(node: FieldNode, parent: Any, inner: int | None) -> int:
+        if inner is None:
             return 1
-        field = parent.fields[name]
-        return 1 + self._size(f"{parent.name}.{name}", field, node) * self.cost(node.selection_set,
-                                                                                get_named_type(field.type))
+        definition = parent.fields[node.name.value]
+        return 1 + _size(f"{parent.name}.{node.name.value}", definition, node, variables, fan_out) * inner
 
-    def _size(self, qualified_name: str, field: GraphQLField, node: FieldNode) -> int:
-        if not is_list_type(get_nullable_type(field.type)):
-            return 1
-        try:
-            arguments = get_argument_values(field, node, self.variables)
-        except GraphQLError:
-            return 1  # a bad argument is refused by the key check that follows
-        keys = [len(value) for value in arguments.values() if isinstance(value, list)]
-        if keys:
-            return max(1, *keys)
-        return FAN_OUT.get(qualified_name, DEFAULT_FAN_OUT)
+    fold = Fold(document, field, _total, schema, variables)
+    return fold.measure(operation.selection_set, schema.get_root_type(operation.operation))
+
+
+def _total(costs: Sequence[int]) -> int:
+    return sum(costs)
+
+
+def _size(qualified_name: str, definition: Any, node: FieldNode, variables: VariableValues,
+          fan_out: Mapping[str, int]) -> int:
+    if not is_list_type(get_nullable_type(definition.type)):
+        return 1
+    try:
+        arguments = get_argument_values(definition, node, variables)
+    except GraphQLError:
+        return 1  # a bad argument is refused by the key check that follows
+    keys = [len(value) for value in arguments.values() if isinstance(value, list)]
+    if keys:
+        return max(1, *keys)
+    return fan_out.get(qualified_name, DEFAULT_FAN_OUT)

@@ -6,18 +6,16 @@ the document. The cost ceiling depends on the keys given, so it runs per request
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentSpreadNode,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
-    SelectionSetNode,
     Visitor,
     parse,
     visit,
@@ -25,7 +23,7 @@ from graphql import (
 from graphql.execution.values import VariableValues
 
 from gateway.errors import ErrorCode, RequestRefused, error
-from gateway.fragments import fragments_in_dependency_order
+from gateway.selection import Fold
 from gateway.query_cost import estimate_cost
 from settings import Settings
 
@@ -93,8 +91,8 @@ def check_document_shape(document: DocumentNode, limits: DocumentLimits) -> None
 
 
 def check_query_cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-                     variables: VariableValues, ceiling: int) -> None:
-    cost = estimate_cost(schema, document, operation, variables)
+                     variables: VariableValues, ceiling: int, fan_out: Mapping[str, int]) -> None:
+    cost = estimate_cost(schema, document, operation, variables, fan_out)
     if cost > ceiling:
         raise _refused(f"the query's estimated cost is {cost}; at most {ceiling} is allowed",
                        ErrorCode.QUERY_TOO_COSTLY, cost=cost, limit=ceiling)
@@ -113,38 +111,22 @@ def document_extent(document: DocumentNode) -> Extent:
     The field count bounds the work of walking the selection, which fragments spread into one
     another can multiply far beyond the document's length.
     """
-    fragments: dict[str, Extent] = {}
-    for fragment in fragments_in_dependency_order(document):
-        fragments[fragment.name.value] = _extent(fragment.selection_set, fragments)
-    operations = [_extent(definition.selection_set, fragments) for definition in document.definitions
+    fold = Fold(document, _field_extent, _combined_extent)
+    operations = [fold.measure(definition.selection_set, None) for definition in document.definitions
                   if isinstance(definition, OperationDefinitionNode)]
     return Extent(max((o.depth for o in operations), default=0), sum(o.fields for o in operations))
 
 
-def document_depth(document: DocumentNode) -> int:
-    """The deepest field nesting of any operation, fragments included, introspection left out."""
-    return document_extent(document).depth
+def _field_extent(node: FieldNode, parent: Any, inner: Extent | None) -> Extent:
+    if node.name.value in INTROSPECTION_ROOTS:
+        return Extent(0, 1)
+    if inner is None:
+        return Extent(1, 1)
+    return Extent(1 + inner.depth, 1 + inner.fields)
 
 
-def expanded_fields(document: DocumentNode) -> int:
-    """How many fields every operation selects with its fragments spread out, introspection counted as 1."""
-    return document_extent(document).fields
-
-
-def _extent(selection_set: SelectionSetNode, fragments: Mapping[str, Extent]) -> Extent:
-    depth = fields = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            fields += 1
-            if selection.name.value in INTROSPECTION_ROOTS:
-                continue
-            inner = _extent(selection.selection_set, fragments) if selection.selection_set else Extent()
-            depth, fields = max(depth, 1 + inner.depth), fields + inner.fields
-        else:
-            inner = (fragments.get(selection.name.value, Extent()) if isinstance(selection, FragmentSpreadNode)
-                     else _extent(selection.selection_set, fragments))
-            depth, fields = max(depth, inner.depth), fields + inner.fields
-    return Extent(depth, fields)
+def _combined_extent(extents: Sequence[Extent]) -> Extent:
+    return Extent(max((e.depth for e in extents), default=0), sum(e.fields for e in extents))
 
 
 class _Counts(Visitor):

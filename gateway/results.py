@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from access.plan import AccessPlan
 from connectors.base import SourceUnavailable
 from gateway.errors import ErrorCode, error
-from identifiers import InvalidIdentifier
+from catalog.formats import InvalidIdentifier
 from resolvers.errors import BadArgument
 
 log = logging.getLogger(__name__)

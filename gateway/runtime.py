@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import strawberry
 from graphql import GraphQLSchema
 
 from access.decisions import DecisionCache
+from access.identity.tokens import TokenVerifier
+from access.policy.store import PolicyStore
 from access.row_maskers import RowMaskerCache
-from audit.recorder import Recorder
 from catalog import Catalog
 from connectors.resilience import ResilientConnector
+from control.ratelimits.limiter import RateLimiter
+from control.suspension.state import Suspensions
+from gateway.arguments import KeyArguments, key_arguments
 from gateway.documents import DocumentCache
-from identity.tokens import TokenVerifier
-from policy.store import PolicyStore
-from ratelimits.limiter import RateLimiter
+from gateway.query_cost import fan_outs
+from record.store import AccessRecord
 from settings import Settings
-from suspension.state import Suspensions
 
 
 @dataclass
@@ -31,9 +34,17 @@ class Runtime:
     row_maskers: RowMaskerCache
     documents: DocumentCache
     rate_limits: RateLimiter
-    recorder: Recorder | None = None
+    record: AccessRecord | None = None
     suspensions: Suspensions = field(default_factory=Suspensions)
 
     @property
     def graphql_schema(self) -> GraphQLSchema:
         return self.schema._schema
+
+    @cached_property
+    def key_arguments(self) -> KeyArguments:
+        return key_arguments(self.catalog)
+
+    @cached_property
+    def fan_out(self) -> dict[str, int]:
+        return fan_outs(self.catalog)

@@ -7,14 +7,14 @@ from typing import Any
 
 from strawberry.types import Info
 
-from audit.canonical import canonical_json
-from audit.subjects import subject_tag
-from identifiers import InvalidIdentifier
+from record.canonical import canonical_json
+from record.subjects import subject_tag
+from catalog.formats import InvalidIdentifier
 from resolvers.errors import BadArgument
 
 
 def _log(info: Info) -> Any:
-    return info.context.runtime.recorder
+    return info.context.record
 
 
 def _time(name: str, value: str) -> datetime:
@@ -32,7 +32,7 @@ def _b64(raw: bytes) -> str:
 
 
 async def _with_proofs(info: Info, found: list[tuple[int, dict]]) -> list[dict[str, Any]]:
-    log = _log(info).log
+    log = _log(info)
     if found:
         await log.checkpoint_now()
     note = await log.latest_checkpoint()
@@ -65,27 +65,27 @@ def _entry(seq: int, entry: dict[str, Any], proof: dict[str, Any] | None) -> dic
 async def subject(info: Info, idNumber: str | None = None, uscc: str | None = None) -> list[dict[str, Any]]:
     if (idNumber is None) == (uscc is None):
         raise BadArgument("give exactly one of 'idNumber' or 'uscc'")
-    recorder = _log(info)
+    record = _log(info)
     try:
-        tag = subject_tag(recorder.key, idNumber or uscc or "")
+        tag = subject_tag(record.subject_key, idNumber or uscc or "")
     except InvalidIdentifier as exc:
         raise BadArgument(f"{'idNumber' if idNumber else 'uscc'}: {exc.reason}") from None
-    return await _with_proofs(info, await recorder.log.entries_for_subjects([tag]))
+    return await _with_proofs(info, await record.entries_for_subjects([tag]))
 
 
 async def caller(info: Info, since: str, until: str, system: str | None = None,
                  department: str | None = None) -> list[dict[str, Any]]:
     if system is None and department is None:
         raise BadArgument("give 'system' or 'department' (or both)")
-    found = await _log(info).log.entries_for_caller(system, department, _time("since", since), _time("until", until))
+    found = await _log(info).entries_for_caller(system, department, _time("since", since), _time("until", until))
     return await _with_proofs(info, found)
 
 
 async def usage(info: Info, since: str, until: str) -> list[dict[str, Any]]:
-    rows = await _log(info).log.usage(_time("since", since), _time("until", until))
+    rows = await _log(info).usage(_time("since", since), _time("until", until))
     return [{**row, **{key: [{"key": k, "count": v} for k, v in sorted(row[key].items())]
                        for key in ("fieldsByShareClass", "byPurpose", "byProvider")}} for row in rows]
 
 
 async def checkpoint(info: Info) -> str | None:
-    return await _log(info).log.latest_checkpoint()
+    return await _log(info).latest_checkpoint()

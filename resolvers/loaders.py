@@ -7,18 +7,10 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from catalog import Catalog
 from connectors.base import Connector, Row, SourceUnavailable
 from resolvers.rows import RowIntake, RowMasker, raw_key
 from resolvers.trace import OK, UNAVAILABLE, RequestTrace
-
-JOIN_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "Person": ("idNumber",),
-    "LegalEntity": ("uscc", "legalRepresentativeIdNumber"),
-    "Licence": ("licenceId", "holderCode", "holderCodeType"),
-}
-SOURCE_OF = {"Person": "population", "LegalEntity": "entity", "Licence": "licence"}
-# The subject a row is about: the person, the entity, the licence's holder.
-SUBJECT_OF = {"Person": "idNumber", "LegalEntity": "uscc", "Licence": "holderCode"}
 
 
 async def _fetch(connector: Connector, by: str, keys: list[str], intake: RowIntake, trace: RequestTrace) -> list[Row]:
@@ -75,20 +67,28 @@ class BatchLoader(DataLoader):
 
 
 class Loaders:
-    def __init__(self, connectors: Mapping[str, Connector], maskers: Mapping[str, RowMasker | None],
+    """The request's loaders, one per (resource, field looked up, one or many rows per key), made when first asked."""
+
+    def __init__(self, catalog: Catalog, connectors: Mapping[str, Connector], maskers: Mapping[str, RowMasker | None],
                  max_batch_size: int, trace: RequestTrace) -> None:
-        def intake(type_name: str) -> RowIntake:
-            return RowIntake(type_name, JOIN_FIELDS[type_name], SUBJECT_OF[type_name], maskers.get(type_name),
-                             trace.subjects)
+        self._catalog = catalog
+        self._connectors = connectors
+        self._maskers = maskers
+        self._max_batch_size = max_batch_size
+        self._trace = trace
+        self._loaders: dict[tuple[str, str, bool], BatchLoader] = {}
 
-        def loader(type_name: str, by: str, many: bool) -> DataLoader:
-            build = _many_per_key if many else _one_per_key
-            connector = connectors[SOURCE_OF[type_name]]
-            return BatchLoader(build(connector, by, intake(type_name), trace), max_batch_size=max_batch_size)
+    def get(self, resource: str, by: str, many: bool) -> BatchLoader:
+        key = (resource, by, many)
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = self._make(resource, by, many)
+        return loader
 
-        self.person_by_id = loader("Person", "idNumber", many=False)
-        self.entity_by_uscc = loader("LegalEntity", "uscc", many=False)
-        self.entities_by_representative = loader("LegalEntity", "legalRepresentativeIdNumber", many=True)
-        self.licence_by_id = loader("Licence", "licenceId", many=False)
-        self.licences_by_holder = loader("Licence", "holderCode", many=True)
-
+    def _make(self, resource_name: str, by: str, many: bool) -> BatchLoader:
+        resource = self._catalog.resource(resource_name)
+        intake = RowIntake(resource_name, self._catalog.join_fields[resource_name], resource.subject,
+                           self._maskers.get(resource_name), self._trace.subjects)
+        build = _many_per_key if many else _one_per_key
+        connector = self._connectors[resource.connector]
+        return BatchLoader(build(connector, by, intake, self._trace), max_batch_size=self._max_batch_size)

@@ -1,35 +1,24 @@
-"""Root fields: load the rows, then prefetch the selected relations level by level.
+"""Root fields, as the catalog declares them: load the rows, then prefetch the selected relations level by level.
 
-Arguments were validated before execution (gateway.arguments); here they are only normalised.
+Arguments were validated before execution (by the HTTP face); here they are only put in canonical form.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import inspect
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from strawberry.types import Info
 
+from catalog import Catalog
+from catalog.formats import FORMATS
+from catalog.model import CatalogRoot
 from connectors.base import SourceUnavailable
-from identifiers import normalize_citizen_id, normalize_licence_id, normalize_uscc
-from resolvers.prefetch import prefetch
 
 
-@dataclass(frozen=True)
-class RootField:
-    argument: str
-    loader: str
-    normalize: Callable[[str], str]
-    many: bool
-
-
-ROOT_FIELDS: dict[str, RootField] = {
-    "person": RootField("idNumber", "person_by_id", normalize_citizen_id, many=False),
-    "persons": RootField("idNumbers", "person_by_id", normalize_citizen_id, many=True),
-    "legalEntity": RootField("uscc", "entity_by_uscc", normalize_uscc, many=False),
-    "legalEntities": RootField("usccs", "entity_by_uscc", normalize_uscc, many=True),
-    "licence": RootField("licenceId", "licence_by_id", normalize_licence_id, many=False),
-}
+def _canonical(catalog: Catalog, root: CatalogRoot) -> Callable[[str], str]:
+    value_format = catalog.resource(root.resource).fields[root.by].format
+    return FORMATS.get(value_format or "") or str
 
 
 async def load_root(context: Any, name: str, key: str | list[str]) -> Any:
@@ -38,34 +27,30 @@ async def load_root(context: Any, name: str, key: str | list[str]) -> Any:
     A department that is down gives, for a list, one error per item so other root fields keep
     their data; for a single key, the error itself is raised.
     """
-    field = ROOT_FIELDS[name]
-    loader = getattr(context.loaders, field.loader)
-    if field.many:
+    catalog: Catalog = context.catalog
+    root = catalog.roots[name]
+    canonical = _canonical(catalog, root)
+    loader = context.loaders.get(root.resource, root.by, many=False)
+    if root.many:
         try:
-            rows = await loader.load_many([field.normalize(item) for item in key])
+            rows = await loader.load_many([canonical(item) for item in key])
         except SourceUnavailable as exc:
             return [exc] * len(key)
     else:
-        rows = [await loader.load(field.normalize(key))]
-    await prefetch(rows, (name,), context.relation_levels, context.loaders, context.denied_relations)
-    return rows if field.many else rows[0]
+        rows = [await loader.load(canonical(key))]  # type: ignore[arg-type]
+    await context.prefetcher.prefetch(rows, (name,))
+    return rows if root.many else rows[0]
 
 
-async def person(info: Info, idNumber: str) -> Any:
-    return await load_root(info.context, "person", idNumber)
+def root_resolver(root: CatalogRoot) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """A resolver taking the root's one key argument by name, as strawberry reads it from the signature."""
+    async def resolve(info: Info, **arguments: Any) -> Any:
+        return await load_root(info.context, root.name, arguments[root.argument])
 
-
-async def persons(info: Info, idNumbers: list[str]) -> list[Any]:
-    return await load_root(info.context, "persons", idNumbers)
-
-
-async def legal_entity(info: Info, uscc: str) -> Any:
-    return await load_root(info.context, "legalEntity", uscc)
-
-
-async def legal_entities(info: Info, usccs: list[str]) -> list[Any]:
-    return await load_root(info.context, "legalEntities", usccs)
-
-
-async def licence(info: Info, licenceId: str) -> Any:
-    return await load_root(info.context, "licence", licenceId)
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    resolve.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("info", keyword, annotation=Info),
+        inspect.Parameter(root.argument, keyword, annotation=list[str] if root.many else str),
+    ])
+    resolve.__name__ = root.name
+    return resolve

@@ -1,4 +1,5 @@
-"""The object types, built from the catalog: data fields from its entries, relations as prefetched lists."""
+"""The object types, built from the catalog: data fields from its entries, relations (and their unions) from its
+relations, each resolved from the rows the resolvers prefetch."""
 from __future__ import annotations
 
 from typing import Annotated, Any, Optional, Union
@@ -6,18 +7,9 @@ from typing import Annotated, Any, Optional, Union
 import strawberry
 
 from catalog import Catalog, CatalogField, Resource
-from resolvers.prefetch import FETCHERS
 from resolvers.rows import TYPE_KEY
 
 PYTHON_TYPES: dict[str, type] = {"String": str, "Int": int, "Float": float, "Boolean": bool}
-
-# Relations holding a list of their target; the others hold one (or null).
-LIST_RELATIONS = frozenset({"Person.licences", "Person.representedEntities", "LegalEntity.licences"})
-
-
-class SchemaMismatch(Exception):
-    """The catalog and the joins implemented here disagree."""
-
 
 def _field_description(entry: CatalogField) -> str:
     text = f"{entry.item}. {entry.description} Share class {entry.share.value}"
@@ -47,19 +39,16 @@ def _bare_class(resource: Resource) -> type:
 
 
 def build_types(catalog: Catalog) -> dict[str, Any]:
-    """The GraphQL object types by name, plus the Holder union."""
+    """The GraphQL object types by name, and the unions the relations declare."""
     classes = {name: _bare_class(resource) for name, resource in catalog.resources.items()}
     targets: dict[str, Any] = dict(classes)
-    person, entity = classes["Person"], classes["LegalEntity"]
-    targets["Holder"] = Annotated[Union[person, entity], strawberry.union("Holder")]
-    declared = {r.qualified_name for res in catalog.resources.values() for r in res.relations.values()}
-    if declared != set(FETCHERS):
-        raise SchemaMismatch(f"catalog relations {sorted(declared)} do not match the fetchers {sorted(FETCHERS)}")
+    for union, members in catalog.unions.items():
+        targets[union] = Annotated[Union[tuple(classes[m] for m in members)], strawberry.union(union)]
     for resource in catalog.resources.values():
         cls = classes[resource.name]
         for relation in resource.relations.values():
             target = targets[relation.target]
-            graphql_type = Optional[list[target]] if relation.qualified_name in LIST_RELATIONS else Optional[target]
+            graphql_type = Optional[list[target]] if relation.many else Optional[target]
             cls.__annotations__[relation.name] = graphql_type
             setattr(cls, relation.name, strawberry.field(description=relation.description))
     for resource in catalog.resources.values():

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from access.policy.registry import load_departments
+from access.policy.store import Policy, load_policy
+from catalog import Catalog, load_catalog
+from settings import ROOT
 from tests.support.gateway import Gateway, Stores, load_stores, start_gateway
 from tests.support.servers import mariadb_database, postgres_database, redis_server_url
 
@@ -73,3 +77,37 @@ def redis_url() -> str:
 def redis_prefix() -> str:
     """A key prefix of this test's own, so tests sharing the real Redis never see each other's keys."""
     return "huitong_t_" + secrets.token_hex(4)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The demo catalog."""
+    return load_catalog(load_departments(ROOT / "policy" / "departments.csv"))
+
+
+@pytest.fixture(scope="session")
+def policy(catalog: Catalog) -> Policy:
+    """The demo policy."""
+    return load_policy(ROOT / "policy", catalog)
+
+
+KINDS = ("integration", "faults", "fuzz")
+# Fixtures (and parameters) that bring up a real server or process: such a test is an integration test
+# wherever it lives.
+SERVER_FIXTURES = frozenset({"gateway", "counted", "stores", "server_stores", "redis_url", "postgresql_url",
+                             "mariadb_url"})
+SERVER_PARAMETERS = frozenset({"postgresql", "mariadb", "server"})
+PROCESS_MODULES = frozenset({"test_processes.py", "test_commands.py", "test_load_script.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test gets one kind: `unit` (make test-fast) unless it lives under a kind's folder or needs a server."""
+    for item in items:
+        parts = item.path.relative_to(ROOT / "tests").parts if item.path.is_relative_to(ROOT / "tests") else ()
+        kind = next((k for k in KINDS if parts[:1] == (k,)), None)
+        if kind is None:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            served = SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                SERVER_PARAMETERS & {str(v) for v in params.values()} or item.path.name in PROCESS_MODULES
+            kind = "integration" if served else "unit"
+        item.add_marker(kind)

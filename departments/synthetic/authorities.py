@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 
 from departments.synthetic.regions import County
-from identifiers import make_uscc
+from catalog.formats import make_uscc
 
 _MUNICIPALITIES = ("11", "12", "31", "50")
 

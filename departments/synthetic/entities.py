@@ -12,8 +12,8 @@ from departments.synthetic.authorities import Authorities
 from departments.synthetic.dates import add_years, age_on
 from departments.synthetic.regions import County, county_by_code, random_county
 from departments.synthetic.weighted import WeightedChoice
-from identifiers import make_uscc
-from identifiers.uscc import USCC_ALPHABET
+from catalog.formats import make_uscc
+from catalog.formats.uscc import USCC_ALPHABET
 
 _ADULT_AGE = 18
 _UNIFORM_CODE_REFORM = datetime.date(2015, 10, 1)  # new entities get 'MA…' organisation codes

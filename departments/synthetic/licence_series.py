@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from departments.code_tables import LICENCE_TYPES
+from catalog.code_tables import LICENCE_TYPES
 from departments.synthetic.authorities import Authorities, Authority
 from departments.synthetic.dates import add_years, age_on, random_date
 from departments.synthetic.regions import PROVINCE_ABBREVIATIONS, County, county_by_code

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from departments.code_tables import (
+from catalog.code_tables import (
     CURRENCIES,
     EDUCATION_LEVELS,
     ENTITY_TYPES,
@@ -21,7 +21,7 @@ from departments.code_tables import (
 from departments.synthetic import generate_dataset
 from departments.synthetic.dates import add_years, age_on
 from departments.synthetic.regions import county_by_code
-from identifiers import (
+from catalog.formats import (
     citizen_id_birth_date,
     citizen_id_gender_code,
     normalize_citizen_id,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from departments.loading import load_department
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from tests.support.client_loop import Answer, ClientLoop, Request
 from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway
 from tests.support.private_mariadb import PrivateMariaDB, private_mariadb

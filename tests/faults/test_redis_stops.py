@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from tests.support.answers import check_answer
 from tests.support.client_loop import Answer, ClientLoop, Request
 from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 
-from identity.minting import mint_token
-from policy.registry import load_departments, load_purposes
+from access.identity.minting import mint_token
+from access.policy.registry import load_departments, load_purposes
 from settings import ROOT
 from tests.support.answers import check_answer, strings
 from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from audit.checkpoints import open_checkpoint, parse_verifier_key
-from audit.merkle import TreeHasher, verify_inclusion
-from audit.schema import access_log_entries
+from record.checkpoints import open_checkpoint, parse_verifier_key
+from record.merkle import TreeHasher, verify_inclusion
+from record.schema import access_log_entries
 from tests.support.gateway import Gateway, Stores, start_gateway
 from tests.support.tcp_proxy import TcpProxy
 
@@ -93,7 +93,7 @@ def test_entries_hold_tags_and_digests_never_values(gateway: Gateway, dataset) -
     entry = gateway.post(AUDIT, {"id": person["gmsfhm"]}, roles=["auditor"]).json()
     found = next(a for a in entry["data"]["accessRecord"]["subject"]
                  if a["requestId"] == served.json()["extensions"]["requestId"])
-    key = gateway.runtime.recorder.key
+    key = gateway.runtime.record.subject_key
     stored = orjson.loads(found["entry"])
     assert hmac.new(key, person["gmsfhm"].encode(), hashlib.sha256).hexdigest() in stored["subjects"]
     expected = hmac.new(key, b"huitong/served\x1f" + orjson.dumps(served.json()["data"], option=orjson.OPT_SORT_KEYS),

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from access.decisions import compile_decisions
-from identity.minting import mint_token
-from policy.workbench.matrix import cell_text
-from suspension.store import Suspension
-from tests.policy.workbench_support import copy_policy, line_of
+from access.identity.minting import mint_token
+from control.workbench.matrix import cell_text
+from control.suspension.store import Suspension
+from tests.control.workbench.support import copy_policy, line_of
 from tests.support.gateway import JWT_SECRET, Gateway, start_gateway
 
 CHROMIUM = Path("/usr/bin/chromium")

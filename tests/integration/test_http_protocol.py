@@ -10,7 +10,7 @@ import httpx
 import orjson
 import pytest
 
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from server import create_app
 from settings import Settings
 from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Gateway, Stores, start_gateway

@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.middleware.cors import CORSMiddleware
 
-import server
 from access.decisions import Effect
 from access.row_maskers import token_domain
-from masking import MASK_KINDS, MaskContext
+from access.masking import MASK_KINDS, MaskContext
 from tests.support.gateway import TOKEN_KEY, Gateway, Stores, start_gateway
 
 DEPARTMENTS = ["public-security", "civil-affairs", "market-regulation", "approval-bureau", "human-resources",
@@ -161,7 +160,7 @@ def test_a_fault_while_reading_a_department(fragile: Gateway, dataset, monkeypat
 
 
 def test_a_fault_in_a_route_outside_graphql(fragile: Gateway, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(server, "_department_status", _explode_async)
+    monkeypatch.setattr(fragile.runtime.connectors["population"], "ping", _explode_async)
     response = httpx.get(fragile.url + "/readyz")
     assert response.status_code == 500
     _assert_internal_error_quoting_its_id(response, caplog)

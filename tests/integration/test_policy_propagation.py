@@ -17,13 +17,13 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import insert
 
-from audit.checkpoints import CheckpointSigner, load_or_create_signing_key
-from audit.database import LogDatabase
-from audit.store import AccessLog, LogConfig
-from audit.verify import verify_log
-from policy.published import PolicyPublications, announcement_channel, policy_publications
-from policy.store import files_version, read_policy_files
-from propagation.redis_link import redis_client
+from record.checkpoints import CheckpointSigner, load_or_create_signing_key
+from record.database import LogDatabase
+from record.store import AccessRecord, RecordConfig
+from record.verify import verify_log
+from control.publication.published import PolicyPublications, policy_publications
+from access.policy.store import files_version, read_policy_files
+from control.propagation.watcher import channel, redis_client
 from tests.support.gateway import Stores
 from tests.support.gateway_process import Deployment, Host, wait_until
 from tests.support.private_redis import PrivateRedis
@@ -81,7 +81,7 @@ def on_publications(deployment: Deployment, use: Callable[[PolicyPublications, L
 
 def policy_entries(deployment: Deployment) -> list[tuple[int, dict]]:
     async def read() -> list[tuple[int, dict]]:
-        access_log = await AccessLog.open(LogConfig(url=deployment.audit_url, origin="huitong.local/access-log"),
+        access_log = await AccessRecord.open(RecordConfig(url=deployment.audit_url, origin="huitong.local/access-log"),
                                           _signer(deployment))
         try:
             return await access_log.entries_of_kind("policy")
@@ -147,11 +147,11 @@ def test_publish_command_checks_and_publishes_a_directory(deployment: Deployment
     for name, text in read_policy_files(first.policy_dir).items():
         (broken / name).write_text(text + ("p, nobody, licence-approval, Person.phone, clear\n"
                                            if name == "rules.csv" else ""), encoding="utf-8")
-    refused = deployment.command("cli", "policy", "publish", "--dir", str(broken), "--by", "officer-li")
+    refused = deployment.command("policy", "publish", "--dir", str(broken), "--by", "officer-li")
     assert refused.returncode == 2 and "unknown department 'nobody'" in refused.stderr
     assert "nothing published" in refused.stderr
 
-    published = deployment.command("cli", "policy", "publish", "--dir", str(edited), "--by", "officer-li")
+    published = deployment.command("policy", "publish", "--dir", str(edited), "--by", "officer-li")
     assert published.returncode == 0, published.stderr
     assert "announced to every worker" in published.stdout
     for host in (first, second):
@@ -162,7 +162,7 @@ def test_publish_command_checks_and_publishes_a_directory(deployment: Deployment
     (entry,) = [e for _, e in policy_entries(deployment) if e["version"] == version]
     assert entry["publishedBy"] == "officer-li" and entry["via"] == "publish"
 
-    again = deployment.command("cli", "policy", "publish", "--dir", str(edited), "--by", "officer-li")
+    again = deployment.command("policy", "publish", "--dir", str(edited), "--by", "officer-li")
     assert again.returncode == 0 and "already the published version" in again.stdout
 
 
@@ -243,7 +243,7 @@ def test_nothing_written_to_redis_becomes_live(deployment: Deployment, dataset, 
                 "via": "publish", "publishedAt": "2026-01-01T00:00:00Z", "previous": live, "previousFiles": ""})
             await client.set(f"{redis_prefix}:policy:recorded:99:{files_version(files)}", "garbage")
             for message in ("99", "not a revision", json.dumps(files)):
-                await client.publish(announcement_channel(redis_prefix), message)
+                await client.publish(channel(redis_prefix, "policy"), message)
         finally:
             await client.aclose()
 

@@ -13,8 +13,8 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import app as cli_app
-from identity.minting import mint_token
-from ratelimits.config import RateLimitConfigError
+from access.identity.minting import mint_token
+from control.ratelimits.config import RateLimitConfigError
 from server import create_app
 from settings import Settings
 from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway

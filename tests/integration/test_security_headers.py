@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from pydantic import ValidationError
 
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from server import create_app
 from settings import Settings
 from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Gateway, Stores, start_gateway

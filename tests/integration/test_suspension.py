@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from audit.checkpoints import CheckpointSigner, load_or_create_signing_key
-from audit.store import AccessLog, LogConfig
+from record.checkpoints import CheckpointSigner, load_or_create_signing_key
+from record.store import AccessRecord, RecordConfig
 from tests.support.gateway import Stores
 from tests.support.gateway_process import Deployment, Host, wait_until
 from tests.support.private_redis import PrivateRedis
@@ -28,7 +28,7 @@ def on_record(deployment: Deployment, use):
     async def read():
         signer = CheckpointSigner("huitong.local/access-log",
                                   load_or_create_signing_key(deployment.directory / "state" / "audit-signing-key.pem"))
-        access_log = await AccessLog.open(LogConfig(url=deployment.audit_url, origin=signer.name), signer)
+        access_log = await AccessRecord.open(RecordConfig(url=deployment.audit_url, origin=signer.name), signer)
         try:
             return await use(access_log)
         finally:
@@ -38,7 +38,7 @@ def on_record(deployment: Deployment, use):
 
 
 def officer(deployment: Deployment, *arguments: str) -> str:
-    done = deployment.command("cli", *arguments)
+    done = deployment.command(*arguments)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -101,10 +101,10 @@ def test_bad_commands_change_nothing(deployment: Deployment) -> None:
         (("suspend", "--system", " "), "--system must be"),
         (("lift", "--system", SUSPECT), "not suspended; nothing changed"),
     ]:
-        done = deployment.command("cli", *arguments, "--reason", "r", "--by", "officer-wang")
+        done = deployment.command(*arguments, "--reason", "r", "--by", "officer-wang")
         assert done.returncode == 2 and words in done.stderr, (arguments, done.stderr)
     officer(deployment, "suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
-    again = deployment.command("cli", "suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
+    again = deployment.command("suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
     assert again.returncode == 2 and "already suspended" in again.stderr
     acts = on_record(deployment, lambda access_log: access_log.entries_of_kind("suspension"))
     assert len(acts) == 1

@@ -12,10 +12,10 @@ import httpx
 from sqlalchemy import event
 
 from departments.licence.service import create_app as create_licence_app
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from server import create_app
 from settings import Settings
-from tests.support.asgi_server import ThreadedServer
+from benchmarks.asgi_server import ThreadedServer
 
 JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
 TOKEN_KEY = "test-token-key"

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import redis
 
-from identity.minting import mint_token
+from access.identity.minting import mint_token
 from settings import ROOT
 from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Stores
 
@@ -35,6 +35,9 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+HUITONG = str(Path(sys.executable).parent / "huitong")  # installed by make install
 
 
 @dataclass
@@ -135,8 +138,8 @@ class Deployment:
         return host.start()
 
     def command(self, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        """`python -m <arguments>` with this deployment's settings, tables printed wide enough not to wrap."""
-        return subprocess.run([sys.executable, "-m", *arguments], check=False, cwd=ROOT,
+        """`huitong <arguments>` with this deployment's settings, tables printed wide enough not to wrap."""
+        return subprocess.run([HUITONG, *arguments], check=False, cwd=ROOT,
                               env=(env or self.settings_env) | {"COLUMNS": "250"},
                               capture_output=True, text=True, timeout=120)
 

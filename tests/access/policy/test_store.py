@@ -1,0 +1,83 @@
+"""A policy is loaded whole or refused with file and line; a NOT_SHARED grant needs its legal basis."""
+from __future__ import annotations
+from settings import ROOT
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from access.decisions import Effect, compile_decisions
+from access.policy.registry import PolicyError
+from access.policy.store import PolicyStore, load_policy
+
+POLICY_DIR = ROOT / "policy"
+
+
+@pytest.fixture()
+def policy_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "policy"
+    shutil.copytree(POLICY_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def _append(policy_dir: Path, line: str) -> int:
+    path = policy_dir / "rules.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("p, tax-office, identity-verification, Person.name, clear", "unknown department 'tax-office'"),
+    ("p, civil-affairs, curiosity, Person.name, clear", "unknown purpose 'curiosity'"),
+    ("p, civil-affairs, identity-verification, Person.shoeSize, clear", "unknown field 'Person.shoeSize'"),
+    ("p, civil-affairs, identity-verification, Person.name, show", "effect 'show'"),
+    ("p, civil-affairs, identity-verification, Person.religion, clear", "NOT_SHARED"),
+    ("p, civil-affairs, identity-verification", "values given"),
+    ("x, civil-affairs", "starts with 'p'"),
+    ("g, civil-affairs, social", "group:<name>"),
+])
+def test_a_wrong_rule_is_refused_with_file_and_line(policy_dir: Path, catalog, line: str, words: str) -> None:
+    number = _append(policy_dir, line)
+    with pytest.raises(PolicyError) as refused:
+        load_policy(policy_dir, catalog)
+    assert f"rules.csv:{number}:" in str(refused.value)
+    assert words in str(refused.value)
+
+
+def test_not_shared_field_opens_only_with_an_exact_rule_and_basis(policy_dir: Path, catalog) -> None:
+    _append(policy_dir, "p, public-security, *, Person.*, clear")
+    wide = load_policy(policy_dir, catalog)
+    assert compile_decisions(wide, catalog, "public-security", (), "identity-verification") \
+        .decisions["Person.religion"].effect is Effect.DENY
+    _append(policy_dir, "p, public-security, identity-verification, Person.religion, clear, 《某法》第十条")
+    opened = load_policy(policy_dir, catalog)
+    decision = compile_decisions(opened, catalog, "public-security", (), "identity-verification") \
+        .decisions["Person.religion"]
+    assert decision.effect is Effect.CLEAR and "Person.religion" in decision.reason
+
+
+def test_unknown_purpose_file_header_is_refused(policy_dir: Path, catalog) -> None:
+    (policy_dir / "purposes.csv").write_text("code,name\nx,y\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="purposes.csv:1"):
+        load_policy(policy_dir, catalog)
+
+
+def test_store_keeps_the_last_good_policy_and_reports_the_error(policy_dir: Path, catalog) -> None:
+    store = PolicyStore(policy_dir, catalog)
+    good = store.current.version
+    _append(policy_dir, "p, nobody, identity-verification, Person.name, clear")
+    assert store.reload_if_changed() is False
+    assert store.current.version == good
+    assert "unknown department 'nobody'" in (store.last_error or "")
+    rules = policy_dir / "rules.csv"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("p, nobody,", "p, civil-affairs,"), encoding="utf-8")
+    assert store.reload_if_changed() is True
+    assert store.current.version != good and store.last_error is None
+
+
+def test_a_broken_model_is_refused(policy_dir: Path, catalog) -> None:
+    (policy_dir / "model.conf").write_text("[request_definition]\nr = sub\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="model.conf"):
+        load_policy(policy_dir, catalog)

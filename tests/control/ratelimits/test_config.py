@@ -1,0 +1,77 @@
+"""The rate-limits file loads whole or not at all; every mistake names the file and the entry."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from access.policy.registry import load_departments
+from control.ratelimits.config import RateLimitConfigError, RateLimits, load_rate_limits
+from settings import ROOT
+
+DEPARTMENTS = ("civil-affairs", "public-security")
+VALID = """\
+system:
+  default: 20/second; 600/minute
+  overrides:
+    case-system: 1200/minute
+department:
+  default: 3000/minute
+  overrides:
+    public-security: 6000/minute
+"""
+
+
+def _load(tmp_path: Path, text: str) -> RateLimits:
+    path = tmp_path / "rate-limits.yaml"
+    path.write_text(text)
+    return load_rate_limits(path, DEPARTMENTS)
+
+
+def test_the_shipped_file_loads_with_a_limit_for_every_caller() -> None:
+    policy = ROOT / "policy"
+    limits = load_rate_limits(policy / "rate-limits.yaml", load_departments(policy / "departments.csv"))
+    assert {limit.scope for limit in limits.applicable("any-system", "civil-affairs")} == {"system", "department"}
+
+
+def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_path) -> None:
+    limits = _load(tmp_path, VALID)
+    as_text = lambda system, dept: [(x.scope, x.name, str(x.item)) for x in limits.applicable(system, dept)]
+    assert as_text("other", "civil-affairs") == [("system", "other", "20 per 1 second"),
+                                                 ("system", "other", "600 per 1 minute"),
+                                                 ("department", "civil-affairs", "3000 per 1 minute")]
+    assert as_text("case-system", "public-security") == [("system", "case-system", "1200 per 1 minute"),
+                                                         ("department", "public-security", "6000 per 1 minute")]
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("system: {default: 600/minte}\ndepartment: {default: 1/second}\n", "system.default: '600/minte' is not a limit"),
+    ("system: {default: 600}\ndepartment: {default: 1/second}\n", "system.default: 600 is not a limit"),
+    ("system: {default: 0/minute}\ndepartment: {default: 1/second}\n", "system.default: '0/minute' must allow"),
+    ("system: {default: 1/second}\ndepartment: {default: 1/second, overrides: {civil-afairs: 5/second}}\n",
+     "department.overrides.civil-afairs: no such department"),
+    ("system: {default: 1/second, overrides: {a: 1/sec0nd}}\ndepartment: {default: 1/second}\n",
+     "system.overrides.a: '1/sec0nd' is not a limit"),
+    ("system: {default: 1/second, overrides: [a]}\ndepartment: {default: 1/second}\n",
+     "system.overrides: must map names to limits"),
+    ("system: {overrides: {a: 1/second}}\ndepartment: {default: 1/second}\n", "system: must hold 'default'"),
+    ("system: {default: 1/second, burst: 2/second}\ndepartment: {default: 1/second}\n",
+     "system: must hold 'default' and may hold 'overrides', nothing else"),
+    ("system: {default: 1/second}\n", "the file must hold exactly the entries system and department"),
+    ("system: {default: 1/second}\ndepartment: {default: 1/second}\nsystems: {}\n", "exactly the entries"),
+    ("system: {default: 1/second, overrides: {a: 1/second, a: 9/second}}\ndepartment: {default: 1/second}\n",
+     "1: not valid YAML (the key 'a' appears twice)"),
+    ("system:\n  default: 1/second\n default: 2/second\n", "3: not valid YAML"),
+])
+def test_a_mistake_names_the_file_and_the_entry(tmp_path, text: str, entry: str) -> None:
+    path = tmp_path / "rate-limits.yaml"
+    path.write_text(text)
+    with pytest.raises(RateLimitConfigError) as raised:
+        load_rate_limits(path, DEPARTMENTS)
+    assert str(raised.value).startswith(str(path))
+    assert entry in str(raised.value)
+
+
+def test_a_missing_file_is_named(tmp_path) -> None:
+    with pytest.raises(RateLimitConfigError, match=r"rate-limits\.yaml: cannot be read \(No such file"):
+        load_rate_limits(tmp_path / "rate-limits.yaml", DEPARTMENTS)

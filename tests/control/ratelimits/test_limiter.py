@@ -1,0 +1,31 @@
+"""The limiter's verdict on one request: counted against every limit, refused with the longest wait."""
+from __future__ import annotations
+
+from limits import parse_many
+
+from control.ratelimits.config import RateLimits, ScopeLimits
+from control.ratelimits.limiter import RateLimiter
+from control.ratelimits.stores import CountingStores
+
+GENEROUS = ScopeLimits(tuple(parse_many("1000/minute")), {})
+
+
+def _limiter(system: str) -> RateLimiter:
+    limits = RateLimits(system=ScopeLimits(tuple(parse_many(system)), {}), department=GENEROUS)
+    return RateLimiter(limits, CountingStores(None, "unit", 0.25))
+
+
+async def test_a_refusal_tells_the_wait_of_every_limit_that_would_refuse_not_only_the_first() -> None:
+    limiter = _limiter("1/2 second; 2/minute")
+    assert await limiter.check("s", "d") is None
+    await limiter.stores.local.hit(parse_many("2/minute")[0], "system", "s")  # the minute's second request
+    refused = await limiter.check("s", "d")
+    assert refused is not None and str(refused.limit.item) == "1 per 2 second"
+    assert refused.retry_after > 2  # the minute limit refuses too: waiting 2 s would only be refused again
+
+
+async def test_a_single_refusing_limit_tells_its_own_wait() -> None:
+    limiter = _limiter("1/2 second; 100/minute")
+    assert await limiter.check("s", "d") is None
+    refused = await limiter.check("s", "d")
+    assert refused is not None and 1 <= refused.retry_after <= 2

@@ -1,0 +1,135 @@
+"""`policy check` finds each kind of mistake with its file and line, fails on errors, and passes the demo policy."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.control.workbench.support import POLICY_DIR, append, copy_policy, line_of, run_cli
+
+
+@pytest.fixture()
+def policy_dir(tmp_path: Path) -> Path:
+    return copy_policy(tmp_path / "policy")
+
+
+def _check(policy_dir: Path, *options: str) -> tuple[int, list[dict]]:
+    result = run_cli("check", "--dir", str(policy_dir), "--format", "json", *options)
+    return result.exit_code, json.loads(result.stdout)["findings"]
+
+
+def _only(findings: list[dict], code: str) -> dict:
+    matching = [f for f in findings if f["code"] == code]
+    assert len(matching) == 1, findings
+    return matching[0]
+
+
+def test_the_demo_policy_passes() -> None:
+    result = run_cli("check", "--dir", str(POLICY_DIR))
+    assert result.exit_code == 0, result.stdout
+    assert "no findings" in result.stdout
+    assert json.loads(run_cli("check", "--dir", str(POLICY_DIR), "--format", "json").stdout)["findings"] == []
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("p, tax-office, identity-verification, Person.name, clear", "unknown department 'tax-office'"),
+    ("p, civil-affairs, curiosity, Person.name, clear", "unknown purpose 'curiosity'"),
+    ("p, civil-affairs, identity-verification, Person.shoeSize, clear", "unknown field 'Person.shoeSize'"),
+    ("p, civil-affairs, identity-verification, Person.religion, clear", "NOT_SHARED"),
+], ids=["unknown-department", "unknown-purpose", "unknown-field", "not-shared-without-basis"])
+def test_a_line_the_loader_refuses_is_an_error_at_its_line(policy_dir: Path, line: str, words: str) -> None:
+    number = append(policy_dir, line)
+    result = run_cli("check", "--dir", str(policy_dir))
+    assert result.exit_code == 1
+    assert f"rules.csv:{number}: error [invalid]" in result.stdout
+    assert words in result.stdout
+
+
+def test_every_wrong_line_is_reported_not_only_the_first(policy_dir: Path) -> None:
+    first = append(policy_dir, "p, tax-office, identity-verification, Person.name, clear")
+    second = append(policy_dir, "p, civil-affairs, curiosity, Person.name, clear")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    assert [(Path(f["file"]).name, f["line"], f["severity"]) for f in findings] == \
+        [("rules.csv", first, "error"), ("rules.csv", second, "error")]
+
+
+def test_a_conditional_grant_for_every_purpose_is_an_error(policy_dir: Path) -> None:
+    number = append(policy_dir, "p, civil-affairs, *, Person.phone, mask")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    finding = _only(findings, "grant-without-purpose")
+    assert (finding["line"], finding["severity"]) == (number, "error")
+    assert "Person.phone (CONDITIONAL)" in finding["message"]
+
+
+def test_a_type_pattern_for_every_purpose_is_an_error_too(policy_dir: Path) -> None:
+    number = append(policy_dir, "p, data-bureau, *, Licence.*, mask")
+    assert _only(_check(policy_dir)[1], "grant-without-purpose")["line"] == number
+
+
+def test_a_duplicate_rule_is_an_error_naming_the_first(policy_dir: Path) -> None:
+    rule = "p, civil-affairs, social-assistance-review, Person.name, clear"
+    first = line_of(policy_dir, rule)
+    number = append(policy_dir, rule.replace("clear", "clear, 另一依据"))
+    status, findings = _check(policy_dir)
+    assert status == 1
+    finding = _only(findings, "duplicate")
+    assert (finding["line"], finding["severity"]) == (number, "error")
+    assert f"rules.csv:{first}" in finding["message"]
+    assert not [f for f in findings if f["code"] != "duplicate"], "a duplicate is not reported twice"
+
+
+@pytest.mark.parametrize("line", [
+    "p, public-security, identity-verification, NOT_SHARED, clear, 《某法》第十条",
+    "p, group:nobody, identity-verification, Person.name, clear",
+], ids=["not-shared-by-share-class", "group-without-members"])
+def test_a_rule_that_can_never_match_is_an_error(policy_dir: Path, line: str) -> None:
+    number = append(policy_dir, line)
+    result = run_cli("check", "--dir", str(policy_dir))
+    assert result.exit_code == 1
+    assert f"rules.csv:{number}: error [never-matches]" in result.stdout
+
+
+def test_a_mask_rule_shadowed_by_a_clear_rule_is_an_error(policy_dir: Path) -> None:
+    mask = line_of(policy_dir, "p, civil-affairs, social-assistance-review, Person.phone, mask")
+    clear = append(policy_dir, "p, civil-affairs, social-assistance-review, Person.*, clear")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    finding = _only(findings, "overridden")
+    assert (finding["line"], finding["severity"]) == (mask, "error")
+    assert f"rules.csv:{clear}" in finding["message"]
+
+
+def test_a_rule_shadowed_by_a_broader_one_is_a_warning_failing_only_when_strict(policy_dir: Path) -> None:
+    group_rule = line_of(policy_dir, "p, group:social-departments, employment-service, Person.education, clear")
+    number = append(policy_dir, "p, human-resources, employment-service, Person.education, clear")
+    status, findings = _check(policy_dir)
+    assert status == 0
+    finding = _only(findings, "redundant")
+    assert (finding["line"], finding["severity"]) == (number, "warning")
+    assert f"rules.csv:{group_rule}" in finding["message"]
+    result = run_cli("check", "--dir", str(policy_dir), "--strict")
+    assert result.exit_code == 1
+    assert f"rules.csv:{number}: warning [redundant]" in result.stdout
+
+
+def test_a_rule_that_matters_for_a_role_is_not_shadowed(policy_dir: Path) -> None:
+    append(policy_dir, "p, role:inspector, identity-verification, Person.phone, mask")
+    assert _check(policy_dir) == (0, [])
+
+
+def test_a_wrong_purposes_file_is_reported_at_its_line(policy_dir: Path) -> None:
+    number = append(policy_dir, "social-assistance-review,重复,《某法》", file="purposes.csv")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    assert [(Path(f["file"]).name, f["line"]) for f in findings] == [("purposes.csv", number)]
+    assert "appears twice" in findings[0]["message"]
+
+
+def test_a_broken_model_is_reported(policy_dir: Path) -> None:
+    (policy_dir / "model.conf").write_text("[request_definition]\nr = sub\n", encoding="utf-8")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    assert Path(findings[0]["file"]).name == "model.conf"
