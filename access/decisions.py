@@ -5,9 +5,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
 
-from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
 from access.policy.rules import ROLE_PREFIX
 from access.policy.store import Policy
+from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
 
 
 class Effect(str, Enum):

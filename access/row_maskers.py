@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date
 
-from access.plan import AccessPlan
 from access.masking import MaskContext, RowMasker, build_row_masker
+from access.plan import AccessPlan
 
 
 def token_domain(department: str, purpose: str) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from benchmarks.queries import PERSON_QUERY, PERSONS_QUERY, request_body
 from access.identity.minting import mint_token
+from benchmarks.queries import PERSON_QUERY, PERSONS_QUERY, request_body
 
 TOKEN_TTL_S = 3600
 JOINED_PERSONS = 100

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import event
 
+from benchmarks.asgi_server import ThreadedServer
 from benchmarks.client import GraphQLClient
 from benchmarks.gateway_settings import in_process
 from departments.licence.service import create_app as create_licence_app
 from server import create_app
-from benchmarks.asgi_server import ThreadedServer
 
 SourceCounts = dict[str, int]
 SQL_SOURCES = ("population", "entity")

@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 
+from catalog import code_tables
 from catalog.formats import FORMATS
+from catalog.mask_kinds import MASK_KIND_SPECS
 from catalog.model import (
     GRAPHQL_SCALARS,
     Catalog,
@@ -20,8 +22,6 @@ from catalog.model import (
     ShareClass,
     Source,
 )
-from catalog import code_tables
-from catalog.mask_kinds import MASK_KIND_SPECS
 
 CATALOG_DIR = Path(__file__).parent
 UPDATE_PERIODS = frozenset({"realtime", "daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "irregular"})

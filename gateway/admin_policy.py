@@ -15,10 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gateway.errors import ErrorCode, RequestRefused, error
-from gateway.runtime import Runtime
 from access.identity.tokens import Caller
-from gateway.admission import admission_of
 from access.policy.registry import PolicyError
 from access.policy.store import Policy, load_policy
 from control.workbench import render
@@ -26,6 +23,9 @@ from control.workbench.diff import diff_policies
 from control.workbench.explain import explain
 from control.workbench.matrix import decision_matrix
 from control.workbench.universe import UnknownName, as_roles, named_roles
+from gateway.admission import admission_of
+from gateway.errors import ErrorCode, RequestRefused, error
+from gateway.runtime import Runtime
 
 OFFICER_ROLE = "security-officer"
 ADMIN_API = "/admin/policy/api/"

@@ -10,10 +10,10 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import get_argument_values
 
-from gateway.selection import SelectedField
-from gateway.errors import ErrorCode, error
 from catalog import Catalog
 from catalog.formats import FORMATS, InvalidIdentifier, Normalizer
+from gateway.errors import ErrorCode, error
+from gateway.selection import SelectedField
 
 KeyArguments = Mapping[tuple[str, str], Normalizer]
 

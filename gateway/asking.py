@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from starlette.datastructures import Headers
 
-from gateway.errors import ErrorCode, RequestRefused
 from access.identity.tokens import Caller
 from access.policy.store import Policy
+from gateway.errors import ErrorCode, RequestRefused
 
 MAX_PURPOSE_REF = 64
 ACCESS_MODES = ("lenient", "strict")

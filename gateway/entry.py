@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 
 from access.decisions import DecisionMap
+from access.identity.tokens import Caller
 from catalog import Catalog
 from gateway.selection import SelectedField
 from record.subjects import tag_of_canonical
-from access.identity.tokens import Caller
 from resolvers.trace import RequestTrace
 
 SERVED_DOMAIN = b"huitong/served\x1f"

@@ -51,7 +51,7 @@ def _media_range(text: str) -> tuple[str, float, str | None] | None:
 
 def _quality(media_type: str, ranges: list[tuple[str, float, str | None]]) -> float:
     """The q of the most specific range matching `media_type` (RFC 9110 §12.5.1); 0 if none does."""
-    kind = media_type.split("/")[0]
+    kind = media_type.split("/", maxsplit=1)[0]
     specificity = {media_type: 3, f"{kind}/*": 2, "*/*": 1}
     best_specificity, quality = 0, 0.0
     for name, q, charset in ranges:

@@ -32,8 +32,8 @@ from resolvers.context import ResolverContext
 from resolvers.executor import CompiledOperation
 from resolvers.loaders import Loaders
 from resolvers.prefetch import Prefetcher, relations_by_level
-from resolvers.shapes import NeedsGeneralExecutor
 from resolvers.rows import RowMasker
+from resolvers.shapes import NeedsGeneralExecutor
 
 AUDITOR_ROLE = "auditor"
 AUDIT_ROOT = "Query.accessRecord"

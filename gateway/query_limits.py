@@ -23,8 +23,8 @@ from graphql import (
 from graphql.execution.values import VariableValues
 
 from gateway.errors import ErrorCode, RequestRefused, error
-from gateway.selection import Fold
 from gateway.query_cost import estimate_cost
+from gateway.selection import Fold
 from settings import Settings
 
 # Not counted in the depth: graphql-core's MaxIntrospectionDepthRule bounds introspection during validation.

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.runtime import Runtime
 from record.checkpoints import public_key_pem, verifier_key
 from record.store import AccessRecord
-from gateway.runtime import Runtime
 
 OFF = JSONResponse({"error": "the access record is off"}, status_code=404)
 

@@ -1,8 +1,8 @@
 """The caller's side of a rate limit: HTTP 429, RATE_LIMITED, and when to try again."""
 from __future__ import annotations
 
-from gateway.errors import ErrorCode, RequestRefused, error
 from control.ratelimits.limiter import Exceeded
+from gateway.errors import ErrorCode, RequestRefused, error
 
 WHO = {"system": "the calling system", "department": "the department"}
 

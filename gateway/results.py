@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from graphql import GraphQLError
 
 from access.plan import AccessPlan
+from catalog.formats import InvalidIdentifier
 from connectors.base import SourceUnavailable
 from gateway.errors import ErrorCode, error
-from catalog.formats import InvalidIdentifier
 from resolvers.errors import BadArgument
 
 log = logging.getLogger(__name__)

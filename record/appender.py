@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from record.canonical import canonical_json
-from record.database import RecordUnavailable, LogDatabase
+from record.database import LogDatabase, RecordUnavailable
 from record.merkle import PerfectHash, TreeHasher, completed_perfect_nodes
 from record.proofs import computed_from_stored_nodes
 from record.schema import (

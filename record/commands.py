@@ -12,26 +12,25 @@ import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 from rich.table import Table
 
+from catalog.formats import InvalidIdentifier
 from record.checkpoints import (
     open_checkpoint,
     parse_verifier_key,
     verifier_key,
 )
-from record.database import RecordUnavailable
 from record.configured import SIGNING_KEY_FILE, SUBJECT_KEY_FILE, checkpoint_signer, open_record, subject_key
+from record.database import RecordUnavailable
 from record.store import AccessRecord
 from record.subjects import subject_tag
 from record.verify import verify_log
-from catalog.formats import InvalidIdentifier
 from settings import Settings
-
 
 T = TypeVar("T")
 app = typer.Typer(help="The access record: verify, checkpoint, trace, usage, prune.", no_args_is_help=True)
@@ -153,8 +152,8 @@ def subject(identifier: str = typer.Argument(..., help="A citizen ID number or a
 
 
 @app.command()
-def caller(sub: Optional[str] = typer.Option(None, "--sub", help="The calling system (token 'sub')."),
-           dept: Optional[str] = typer.Option(None, "--dept", help="The calling department (token 'dept')."),
+def caller(sub: str | None = typer.Option(None, "--sub", help="The calling system (token 'sub')."),
+           dept: str | None = typer.Option(None, "--dept", help="The calling department (token 'dept')."),
            since: str = typer.Option(..., "--since"), until: str = typer.Option(..., "--until")) -> None:
     """What a calling system and/or department accessed in [since, until)."""
     if sub is None and dept is None:
@@ -224,8 +223,8 @@ def suspension_acts(since: str | None = typer.Option(None, "--since"),
 
 
 @app.command()
-def prune(before: Optional[str] = typer.Option(None, "--before", help="Prune entries logged before this time."),
-          retention_days: Optional[int] = typer.Option(None, "--retention-days", help=(
+def prune(before: str | None = typer.Option(None, "--before", help="Prune entries logged before this time."),
+          retention_days: int | None = typer.Option(None, "--retention-days", help=(
               "Prune entries older than this many days (default: HUITONG_AUDIT_RETENTION_DAYS)."))) -> None:
     """Remove the bodies and subject tags of old entries; their tree hashes stay, so the log still verifies."""
     if before is not None and retention_days is not None:

@@ -21,12 +21,12 @@ from record import indexing, queries, retention
 from record.appender import GroupCommitWriter
 from record.checkpointing import CheckpointIssuer
 from record.checkpoints import Checkpoint, CheckpointSigner
-from record.database import DATABASE_ERRORS, RecordUnavailable, LogDatabase, unavailable_on_database_error
+from record.database import DATABASE_ERRORS, LogDatabase, RecordUnavailable, unavailable_on_database_error
 from record.merkle import TreeHasher
 from record.proofs import consistency_proof_between, inclusion_proof_at
 from record.schema import access_log_checkpoints, access_log_nodes
 
-__all__ = ["AccessRecord", "RecordUnavailable", "RecordConfig"]
+__all__ = ["AccessRecord", "RecordConfig", "RecordUnavailable"]
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from strawberry.types import Info
 
+from catalog.formats import InvalidIdentifier
 from record.canonical import canonical_json
 from record.subjects import subject_tag
-from catalog.formats import InvalidIdentifier
 from resolvers.errors import BadArgument
 
 

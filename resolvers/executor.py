@@ -19,11 +19,11 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 
-from connectors.base import SourceUnavailable
-from resolvers.shapes import TYPENAME, NeedsGeneralExecutor, Relation, Shape, ShapeCompiler
 from catalog.model import CatalogRoot
+from connectors.base import SourceUnavailable
 from resolvers.roots import load_root
 from resolvers.rows import TYPE_KEY
+from resolvers.shapes import TYPENAME, NeedsGeneralExecutor, Relation, Shape, ShapeCompiler
 
 Path = tuple[str | int, ...]
 

@@ -24,7 +24,6 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-
 from graphql.execution.values import get_directive_values
 
 TYPENAME = "__typename"

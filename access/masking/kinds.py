@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from catalog.mask_kinds import MASK_KIND_SPECS
 from access.masking.address import generalize_address
 from access.masking.context import MaskContext
 from access.masking.generalize import date_to_age_band, date_to_year, date_to_year_month, generalize_region_code
 from access.masking.names import mask_name
 from access.masking.pseudonym import pseudonym_token
 from access.masking.suppress import keep_ends, mask_bank_card, mask_email, mask_fixed_line
+from catalog.mask_kinds import MASK_KIND_SPECS
 
 MaskFunction = Callable[[Any, Mapping[str, Any], MaskContext], Any]
 

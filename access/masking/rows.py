@@ -6,7 +6,6 @@ from typing import Any
 from access.masking.context import MaskContext
 from access.masking.kinds import MASK_KINDS
 
-
 RowMasker = Callable[[dict[str, Any]], None]
 
 

@@ -6,8 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog import Catalog, ShareClass
 from access.policy.registry import PolicyError, read_policy_file
+from catalog import Catalog, ShareClass
 
 EFFECTS = frozenset({"clear", "mask"})
 ROLE_PREFIX = "role:"

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 import casbin
 
-from catalog import Catalog
 from access.policy.registry import PolicyError, Purpose, parse_departments, parse_purposes, read_policy_file
 from access.policy.rules import RuleSet, parse_rules
+from catalog import Catalog
 
 log = logging.getLogger(__name__)
 # Casbin logs every denied request at WARNING; a denial is an ordinary answer here.

@@ -15,8 +15,8 @@ from catalog.formats.uscc import make_uscc, normalize_uscc
 
 __all__ = [
     "FORMATS",
-    "Normalizer",
     "InvalidIdentifier",
+    "Normalizer",
     "citizen_id_birth_date",
     "citizen_id_gender_code",
     "make_citizen_id",

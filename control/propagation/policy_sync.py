@@ -22,14 +22,13 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-
-from record.database import DATABASE_ERRORS
-from record.store import AccessRecord
-from control.publication.changes import PolicyChange, record_change
-from control.publication.published import PolicyPublications
 from access.policy.registry import PolicyError
 from access.policy.store import Policy, PolicyStore, load_policy, parse_policy, policy_version
 from control.propagation.watcher import Watcher, process_identity
+from control.publication.changes import PolicyChange, record_change
+from control.publication.published import PolicyPublications
+from record.database import DATABASE_ERRORS
+from record.store import AccessRecord
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from access.policy.store import PolicyStore
-from control.propagation.policy_sync import STATE as POLICY, LocalPolicySync, PublishedPolicySync
+from control.propagation.policy_sync import STATE as POLICY
+from control.propagation.policy_sync import LocalPolicySync, PublishedPolicySync
 from control.propagation.watcher import PollingWatcher, RedisWatcher, Watcher, channel, redis_client
 from control.publication.published import PolicyPublications
 from control.suspension.state import Suspensions
 from control.suspension.store import SuspensionStore
-from control.suspension.sync import STATE as SUSPENSIONS, SuspensionSync
+from control.suspension.sync import STATE as SUSPENSIONS
+from control.suspension.sync import SuspensionSync
 from record.database import LogDatabase
 from record.store import AccessRecord
 from settings import Settings

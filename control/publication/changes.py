@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from record.store import AccessRecord, RecordUnavailable
-from catalog import Catalog
 from access.policy.registry import PolicyError
 from access.policy.store import POLICY_FILES, parse_policy
+from catalog import Catalog
 from control.workbench.diff import diff_policies
+from record.store import AccessRecord, RecordUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from record.schema import NAME_LENGTH, UtcDateTime
-from control.publication.changes import PolicyChange
 from access.policy.registry import PolicyError
+from control.publication.changes import PolicyChange
+from record.schema import NAME_LENGTH, UtcDateTime
 
 Via = Literal["files", "publish", "bootstrap"]
 RECORD_CLAIM_SECONDS = 60  # a claimant that dies leaves the entry to whoever claims after this

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import typer
 
-from record.database import DATABASE_ERRORS, LogDatabase
+from access.policy.registry import PolicyError, load_departments
+from access.policy.store import load_policy
 from catalog import load_catalog
 from control.propagation.policy_sync import STATE as POLICY
 from control.propagation.watcher import announce_once, channel
 from control.publication.published import PolicyPublications
-from access.policy.registry import PolicyError, load_departments
-from access.policy.store import load_policy
+from record.database import DATABASE_ERRORS, LogDatabase
 from settings import Settings
 
 MAX_BY = 255

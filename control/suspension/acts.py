@@ -8,8 +8,8 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from record.store import AccessRecord
 from control.suspension.store import Scope, Suspension, SuspensionStore
+from record.store import AccessRecord
 
 ENTRY_KIND = "suspension"
 

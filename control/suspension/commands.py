@@ -11,16 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from record.database import DATABASE_ERRORS, RecordUnavailable
-from record.schema import NAME_LENGTH
-from record.store import AccessRecord
 from access.policy.registry import PolicyError, load_departments
 from control.propagation.watcher import announce_once, channel
-from record.configured import open_record
-from settings import Settings
 from control.suspension import acts
 from control.suspension.store import AlreadySuspended, Scope, Suspension, SuspensionStore
 from control.suspension.sync import STATE as SUSPENSIONS
+from record.configured import open_record
+from record.database import DATABASE_ERRORS, RecordUnavailable
+from record.schema import NAME_LENGTH
+from record.store import AccessRecord
+from settings import Settings
 
 MAX_REASON = 2000
 T = TypeVar("T")

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog import Catalog, CatalogError, ShareClass, load_catalog
 from access.policy.registry import PolicyError, load_departments, load_purposes
 from access.policy.rules import ANY, RuleSet, read_rules
 from access.policy.store import load_policy
+from catalog import Catalog, CatalogError, ShareClass, load_catalog
 from control.workbench.findings import Finding, Severity, refused
 from control.workbench.interplay import interplay_findings
 from control.workbench.scope import targeted_fields

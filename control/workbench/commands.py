@@ -9,9 +9,9 @@ import orjson
 import typer
 from rich.console import Console
 
-from catalog import Catalog, CatalogError, load_catalog
 from access.policy.registry import PolicyError, load_departments
 from access.policy.store import Policy, load_policy
+from catalog import Catalog, CatalogError, load_catalog
 from control.workbench import render
 from control.workbench.check import check_policy
 from control.workbench.diff import diff_policies

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from access.decisions import decide
-from catalog import Catalog
 from access.policy.store import Policy
+from catalog import Catalog
 from control.workbench.matrix import cell_text
 from control.workbench.scope import candidate_cells
 from control.workbench.universe import named_roles

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from access.decisions import Decision, decide
-from catalog import Catalog, CatalogField
-from catalog.mask_kinds import MASK_KIND_SPECS
 from access.policy.rules import ANY, ROLE_PREFIX, Grouping, Rule
 from access.policy.store import Policy
+from catalog import Catalog, CatalogField
+from catalog.mask_kinds import MASK_KIND_SPECS
 from control.workbench.universe import require
 
 

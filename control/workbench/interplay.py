@@ -8,9 +8,9 @@ from pathlib import Path
 import casbin
 
 from access.decisions import Decision, Effect, decide
-from catalog import Catalog
 from access.policy.rules import Rule, RuleSet
 from access.policy.store import Policy
+from catalog import Catalog
 from control.workbench.findings import Finding, Severity
 from control.workbench.scope import candidate_cells
 from control.workbench.universe import Asker, named_roles

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from access.decisions import Decision, DecisionMap, compile_decisions
-from catalog import Catalog
 from access.policy.store import Policy
+from catalog import Catalog
 from control.workbench.universe import require
 
 # (policy, department, roles, purpose) -> the engine's decision map; DecisionCache.get fits.

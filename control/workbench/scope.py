@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from catalog import Catalog, ShareClass
 from access.policy.rules import ANY, GROUP_PREFIX, ROLE_PREFIX, Rule
 from access.policy.store import Policy
+from catalog import Catalog, ShareClass
 from control.workbench.universe import Asker, askers
 
 SHARE_CLASSES = frozenset(c.value for c in ShareClass)

@@ -3,8 +3,8 @@
 import random
 from dataclasses import dataclass
 
-from departments.synthetic.regions import County
 from catalog.formats import make_uscc
+from departments.synthetic.regions import County
 
 _MUNICIPALITIES = ("11", "12", "31", "50")
 

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from faker import Faker
 
+from catalog.formats import make_uscc
+from catalog.formats.uscc import USCC_ALPHABET
 from departments.synthetic.addresses import Addresses
 from departments.synthetic.authorities import Authorities
 from departments.synthetic.dates import add_years, age_on
 from departments.synthetic.regions import County, county_by_code, random_county
 from departments.synthetic.weighted import WeightedChoice
-from catalog.formats import make_uscc
-from catalog.formats.uscc import USCC_ALPHABET
 
 _ADULT_AGE = 18
 _UNIFORM_CODE_REFORM = datetime.date(2015, 10, 1)  # new entities get 'MA…' organisation codes

@@ -6,12 +6,12 @@ from collections import Counter
 from collections.abc import Iterator
 
 from catalog.code_tables import LICENCE_TYPES
+from catalog.formats import make_licence_id
 from departments.synthetic.allocation import spread
 from departments.synthetic.authorities import Authorities
 from departments.synthetic.licence_series import BUSINESS_LICENCE, Series, Term, entity_series, person_series
 from departments.synthetic.people import Population
 from departments.synthetic.weighted import WeightedChoice
-from catalog.formats import make_licence_id
 
 PERSON_SHARE = 0.65
 _FORMER_NAME_ON_LICENCE = 0.3  # of licences of people who have a former name: about 1% of all

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from faker import Faker
 
+from catalog.formats import make_citizen_id
 from departments.synthetic import demographics
 from departments.synthetic.addresses import Addresses
 from departments.synthetic.dates import add_years, age_on, random_date
 from departments.synthetic.regions import County, random_county
-from catalog.formats import make_citizen_id
 
 _MALE_SHARE = 0.512
 _FORMER_NAME_SHARE = 0.04

@@ -1,16 +1,15 @@
 """The decision table: share class x department x purpose, against the demo policy."""
 from __future__ import annotations
-from settings import ROOT
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from access.decisions import Effect, compile_decisions
-from catalog import ShareClass
 from access.policy.rules import Rule
 from access.policy.store import load_policy
+from catalog import ShareClass
+from settings import ROOT
 
 POLICY_DIR = ROOT / "policy"
 

@@ -1,8 +1,8 @@
 """The code tables agree with the identifiers and with what the generators produce."""
 
 from catalog.code_tables import ENTITY_TYPES, INDUSTRIES, LICENCE_DEFINERS, LICENCE_TYPES
-from departments.synthetic.entities import INDUSTRY_PROFILES, KINDS
 from catalog.formats import normalize_uscc
+from departments.synthetic.entities import INDUSTRY_PROFILES, KINDS
 
 
 def test_licence_type_codes_are_a_definer_code_and_a_three_digit_sequence():

@@ -1,16 +1,15 @@
 """The catalog is checked at start: a mistake stops the server with the file and the entry named."""
 from __future__ import annotations
-from settings import ROOT
 
 import shutil
 from pathlib import Path
 
 import pytest
 
-from catalog import CatalogError, ShareClass, load_catalog
 from access.policy.registry import load_departments
+from catalog import CatalogError, ShareClass, load_catalog
 from schema.query import build_schema
-
+from settings import ROOT
 
 DEPARTMENTS = load_departments(ROOT / "policy" / "departments.csv")
 

@@ -1,6 +1,5 @@
 """Retries, time budget and breaker around a department connector, and how connectors classify failures."""
 from __future__ import annotations
-from settings import ROOT
 
 import asyncio
 from collections.abc import Sequence
@@ -10,13 +9,14 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from access.policy.registry import load_departments
 from catalog import load_catalog
 from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
 from connectors.breaker import CircuitBreaker
 from connectors.http import HttpBatchConnector
 from connectors.resilience import ResilientConnector
 from connectors.sql import SqlConnector
-from access.policy.registry import load_departments
+from settings import ROOT
 
 DEPARTMENT = "test-department"
 ROWS = [{"idNumber": "1"}]

@@ -18,9 +18,6 @@ from catalog.code_tables import (
     MARITAL_STATUSES,
     REGISTRATION_STATUSES,
 )
-from departments.synthetic import generate_dataset
-from departments.synthetic.dates import add_years, age_on
-from departments.synthetic.regions import county_by_code
 from catalog.formats import (
     citizen_id_birth_date,
     citizen_id_gender_code,
@@ -28,6 +25,9 @@ from catalog.formats import (
     normalize_licence_id,
     normalize_uscc,
 )
+from departments.synthetic import generate_dataset
+from departments.synthetic.dates import add_years, age_on
+from departments.synthetic.regions import county_by_code
 from tests.departments.conftest import AS_OF, SEED, SMALL_SIZES
 
 USCC_CATEGORY_BY_TYPE = {"9600": "92", "9100": "93"}  # every other type is an enterprise, '91'

@@ -15,8 +15,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from departments.loading import load_department
 from access.identity.minting import mint_token
+from departments.loading import load_department
 from tests.support.client_loop import Answer, ClientLoop, Request
 from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway
 from tests.support.private_mariadb import PrivateMariaDB, private_mariadb

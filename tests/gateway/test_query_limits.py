@@ -13,13 +13,13 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 import gateway.documents
+from access.policy.registry import load_departments
 from benchmarks.queries import PERSONS_QUERY
 from catalog import load_catalog
 from gateway.documents import DocumentCache
 from gateway.errors import RequestRefused
 from gateway.query_cost import estimate_cost, fan_outs
 from gateway.query_limits import DocumentLimits, document_extent, parse_within_limits
-from access.policy.registry import load_departments
 from schema.query import build_schema
 from settings import ROOT
 

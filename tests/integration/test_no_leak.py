@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from starlette.middleware.cors import CORSMiddleware
 
 from access.decisions import Effect
-from access.row_maskers import token_domain
 from access.masking import MASK_KINDS, MaskContext
+from access.row_maskers import token_domain
 from tests.support.gateway import TOKEN_KEY, Gateway, Stores, start_gateway
 
 DEPARTMENTS = ["public-security", "civil-affairs", "market-regulation", "approval-bureau", "human-resources",

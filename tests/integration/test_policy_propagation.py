@@ -17,13 +17,13 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import insert
 
+from access.policy.store import files_version, read_policy_files
+from control.propagation.watcher import channel, redis_client
+from control.publication.published import PolicyPublications, policy_publications
 from record.checkpoints import CheckpointSigner, load_or_create_signing_key
 from record.database import LogDatabase
 from record.store import AccessRecord, RecordConfig
 from record.verify import verify_log
-from control.publication.published import PolicyPublications, policy_publications
-from access.policy.store import files_version, read_policy_files
-from control.propagation.watcher import channel, redis_client
 from tests.support.gateway import Stores
 from tests.support.gateway_process import Deployment, Host, wait_until
 from tests.support.private_redis import PrivateRedis

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cli import app as cli_app
 from access.identity.minting import mint_token
+from cli import app as cli_app
 from control.ratelimits.config import RateLimitConfigError
 from server import create_app
 from settings import Settings

@@ -1,24 +1,23 @@
 """Entries of acts (policy changes, suspensions) share the log with request entries: they verify, are found by
 kind, and stay out of the subject, caller and usage queries."""
 from __future__ import annotations
-from settings import ROOT
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from access.policy.registry import load_departments
+from access.policy.store import load_policy
+from catalog import load_catalog
+from control.publication.changes import PolicyChange, policy_entry
+from control.suspension import acts
+from control.suspension.store import SuspensionStore
 from record.checkpoints import CheckpointSigner
 from record.database import RecordUnavailable
 from record.store import AccessRecord, RecordConfig
 from record.verify import verify_log
-from catalog import load_catalog
-from control.publication.changes import PolicyChange, policy_entry
-from access.policy.registry import load_departments
-from access.policy.store import load_policy
-from control.suspension import acts
-from control.suspension.store import SuspensionStore
+from settings import ROOT
 from tests.record.conftest import ORIGIN, make_entry
 
 POLICY_DIR = ROOT / "policy"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from record.canonical import canonical_json
-from record.store import AccessRecord, RecordUnavailable, RecordConfig
+from record.store import AccessRecord, RecordConfig, RecordUnavailable
 from record.verify import verify_log
 from tests.record.conftest import ORIGIN, fetch, make_entry
 

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from catalog.formats import make_citizen_id
 from record.checkpoints import CheckpointSigner, load_or_create_signing_key
 from record.store import AccessRecord, RecordConfig
 from record.subjects import subject_tag
-from catalog.formats import make_citizen_id
-from settings import local_secret
-from settings import ROOT
+from settings import ROOT, local_secret
 from tests.record.conftest import ORIGIN, execute, make_entry
 
 CITIZEN = make_citizen_id("110105", datetime.date(1990, 7, 1), 2)

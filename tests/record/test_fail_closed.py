@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from record.checkpoints import CheckpointSigner
-from record.store import AccessRecord, RecordUnavailable, RecordConfig
-from record.verify import verify_log
 from departments.scratch import POSTGRES
+from record.checkpoints import CheckpointSigner
+from record.store import AccessRecord, RecordConfig, RecordUnavailable
+from record.verify import verify_log
 from tests.record.conftest import ORIGIN, execute, fetch, make_entry
 from tests.support.servers import postgres_database
 

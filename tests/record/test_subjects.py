@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from record.subjects import subject_tag
 from catalog.formats import InvalidIdentifier, make_citizen_id, make_uscc
+from record.subjects import subject_tag
 
 KEY = b"subject-key"
 CITIZEN = make_citizen_id("110105", datetime.date(1990, 7, 1), 2)  # check character X

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
-from departments.licence.service import create_app as create_licence_app
 from access.identity.minting import mint_token
+from benchmarks.asgi_server import ThreadedServer
+from departments.licence.service import create_app as create_licence_app
 from server import create_app
 from settings import Settings
-from benchmarks.asgi_server import ThreadedServer
 
 JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
 TOKEN_KEY = "test-token-key"

@@ -1,6 +1,5 @@
 """A policy is loaded whole or refused with file and line; a NOT_SHARED grant needs its legal basis."""
 from __future__ import annotations
-from settings import ROOT
 
 import shutil
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 from access.decisions import Effect, compile_decisions
 from access.policy.registry import PolicyError
 from access.policy.store import PolicyStore, load_policy
+from settings import ROOT
 
 POLICY_DIR = ROOT / "policy"
 

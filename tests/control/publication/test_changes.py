@@ -1,14 +1,14 @@
 """A policy change's diff for the access record, and the policy read from its files' text."""
 from __future__ import annotations
-from settings import ROOT
 
 from pathlib import Path
 
 import pytest
 
-from control.publication.changes import PolicyChange, line_diff, policy_entry
 from access.policy.registry import PolicyError
 from access.policy.store import files_version, load_policy, parse_policy, policy_version, read_policy_files
+from control.publication.changes import PolicyChange, line_diff, policy_entry
+from settings import ROOT
 
 POLICY_DIR = ROOT / "policy"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, update
 
-from record.database import LogDatabase
-from control.publication.published import RECORD_CLAIM_SECONDS, PolicyPublications, policy_publications
 from access.policy.registry import PolicyError
+from control.publication.published import RECORD_CLAIM_SECONDS, PolicyPublications, policy_publications
+from record.database import LogDatabase
 from tests.support.servers import mariadb_database, postgres_database
 
 

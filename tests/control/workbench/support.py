@@ -1,6 +1,5 @@
 """Shared by the workbench tests: a temp copy of the demo policy, appending lines, and running `cli policy …`."""
 from __future__ import annotations
-from settings import ROOT
 
 import shutil
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from access.policy.store import POLICY_FILES
+from settings import ROOT
 
 POLICY_DIR = ROOT / "policy"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from access.decisions import compile_decisions
-from catalog import load_catalog
 from access.policy.registry import load_departments
 from access.policy.store import Policy, load_policy
+from catalog import load_catalog
 from control.workbench.diff import diff_policies
 from control.workbench.matrix import cell_text
 from tests.control.workbench.support import POLICY_DIR, append, copy_policy, run_cli
