@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import func, select
 
 from departments.database import create_engine
@@ -47,11 +45,9 @@ def main(population_url: str = typer.Option("sqlite+aiosqlite:///data/population
          licence_url: str = typer.Option("sqlite+aiosqlite:///data/licence.db"),
          count: int = typer.Option(3, min=1, max=20)) -> None:
     keys = asyncio.run(_keys(population_url, entity_url, licence_url, count))
-    table = Table("argument", "demo key")
     for argument, values in keys.items():
         for value in values:
-            table.add_row(argument, value)
-    Console().print(table)
+            typer.echo(f"{argument:<10} {value}")  # whole, never wrapped: they are meant to be copied
 
 
 if __name__ == "__main__":

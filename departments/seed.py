@@ -5,6 +5,7 @@
 """
 
 import asyncio
+import datetime
 import time
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sqlalchemy.engine import make_url
 from departments.loading import Department, load_department
 from departments.synthetic import Dataset, generate_dataset
 
+DEMO_DATE = "2026-11-22"
+
 
 def main(
     population_url: str = typer.Option("sqlite+aiosqlite:///data/population.db", help="Population store."),
@@ -25,12 +28,15 @@ def main(
     entities: int = typer.Option(3_000, min=1),
     licences: int = typer.Option(30_000, min=1),
     seed: int = typer.Option(20261122),
+    as_of: datetime.datetime = typer.Option(DEMO_DATE, formats=["%Y-%m-%d"],
+                                            help="The day the data describes (ages, validity); fixed for the demo, "
+                                                 "so its keys stay the same on every machine."),
 ) -> None:
     console = Console()
     started = time.perf_counter()
     with console.status("Generating synthetic data…"):
         try:
-            dataset = generate_dataset(persons, entities, licences, seed)
+            dataset = generate_dataset(persons, entities, licences, seed, as_of.date())
         except ValueError as error:  # sizes that cannot be made coherent, e.g. fewer licences than entities
             raise typer.BadParameter(str(error)) from None
     console.print(f"Generated {persons} persons, {entities} entities, {licences} licences "

@@ -1,0 +1,86 @@
+"""The huitong command: every command helps in an 80-column terminal, tokens can be captured by scripts, and
+`serve` says where everything it starts is."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jwt
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+import cli
+from settings import ROOT, Settings
+
+SECRET = "a-development-secret-long-enough-for-hs256-0123456789"
+HUITONG = str(Path(sys.executable).parent / "huitong")
+
+
+def _command_paths(group: typer.Typer) -> list[list[str]]:
+    """Every command and group, as the words that reach it."""
+    paths: list[list[str]] = [[]]
+    pending = [([], get_command(group))]
+    while pending:
+        words, command = pending.pop()
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*words, name])
+            pending.append(([*words, name], sub))
+    return paths
+
+
+@pytest.mark.parametrize("words", _command_paths(cli.app), ids=lambda w: " ".join(w) or "huitong")
+def test_every_command_has_help_that_fits_80_columns(words: list[str]) -> None:
+    result = CliRunner().invoke(cli.app, [*words, "--help"], env={"COLUMNS": "80", "TERM": "dumb"})
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+def test_a_token_is_alone_on_the_last_line_with_the_claims_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
+    result = CliRunner().invoke(cli.app, ["token", "--dept", "market-regulation", "--sub", "case-system",
+                                          "--roles", "clerk", "--ttl", "600"])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+    assert (claims["sub"], claims["dept"], claims["roles"]) == ("case-system", "market-regulation", ["clerk"])
+    assert claims["exp"] - claims["iat"] == 600
+
+
+def test_a_shell_captures_the_token_from_make_alone(tmp_path: Path) -> None:
+    captured = subprocess.run(["make", "-s", "token", "DEPT=civil-affairs"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, check=False,
+                              env={**os.environ, "HUITONG_JWT_SECRET": SECRET})
+    assert captured.returncode == 0, captured.stderr
+    [token] = captured.stdout.splitlines()
+    assert jwt.decode(token, SECRET, algorithms=["HS256"])["dept"] == "civil-affairs"
+
+
+def test_serve_says_where_the_gateway_graphiql_and_each_department_are(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path) -> None:
+    settings = Settings(jwt_secret=SECRET, state_dir=tmp_path, licence_url="http://127.0.0.1:8765")
+    cli._announce(settings, "127.0.0.1", 9000)
+    said = capsys.readouterr().out
+    assert "http://127.0.0.1:9000/graphql" in said
+    assert "http://127.0.0.1:9000/graphql?headers=" in said  # GraphiQL with a development token
+    assert "http://127.0.0.1:9000/admin/policy" in said
+    for url in (settings.population_url, settings.entity_url, "http://127.0.0.1:8765"):
+        assert url in said
+    assert "development mode" in said
+
+
+def test_the_old_entry_point_says_where_the_command_went() -> None:
+    old = subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert old.returncode == 0 and "'python -m cli' is now the 'huitong' command" in old.stderr
+
+
+def test_the_installed_command_runs_this_checkout() -> None:
+    shown = subprocess.run([HUITONG, "policy", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                           check=False)
+    assert shown.returncode == 0, shown.stderr
+    assert "no findings" in shown.stdout or "warning" in shown.stdout
