@@ -45,7 +45,8 @@ def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, 
             if allowed:
                 mask = entry.mask if effect == "mask" and isinstance(entry, CatalogField) else None
                 if effect == "mask" and mask is None:
-                    return Decision(field, Effect.CLEAR, None, "a mask rule applies but the field has no mask kind", tuple(rule))
+                    return Decision(field, Effect.CLEAR, None, "a mask rule applies but the field has no mask kind",
+                                    tuple(rule))
                 kind = Effect.CLEAR if effect == "clear" else Effect.MASK
                 return Decision(field, kind, mask, _granted_reason(subject, purpose, rule), tuple(rule))
     return Decision(field, Effect.DENY, None, _denied_reason(entry.share, department, purpose), None)
@@ -55,7 +56,8 @@ def compile_decisions(policy: Policy, catalog: Catalog, department: str, roles: 
                       purpose: str) -> DecisionMap:
     decisions = {name: decide(policy, catalog, department, roles, purpose, name) for name in catalog.governed}
     denied_relations = frozenset(name for name, decision in decisions.items()
-                                 if decision.effect is Effect.DENY and isinstance(catalog.governed[name], CatalogRelation))
+                                 if decision.effect is Effect.DENY
+                                 and isinstance(catalog.governed[name], CatalogRelation))
     return DecisionMap(policy.version, department, roles, purpose, decisions, denied_relations)
 
 

@@ -24,7 +24,8 @@ from catalog.model import (
 )
 
 CATALOG_DIR = Path(__file__).parent
-UPDATE_PERIODS = frozenset({"realtime", "daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "irregular"})
+UPDATE_PERIODS = frozenset({"realtime", "daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly",
+                            "irregular"})
 RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "update_period", "source", "key", "subject",
                            "fields", "relations", "roots"})
 SOURCE_KEYS = frozenset({"connector", "table", "path"})
@@ -46,7 +47,8 @@ def load_catalog(departments: Collection[str], directory: Path = CATALOG_DIR) ->
     for path in sorted(directory.glob("*.yaml")):
         resource = _read_resource(path, departments)
         if resource.name in resources:
-            raise CatalogError(f"{path.name}: resource {resource.name} is already described in {resources[resource.name].file}")
+            raise CatalogError(f"{path.name}: resource {resource.name} is already described in "
+                               f"{resources[resource.name].file}")
         resources[resource.name] = resource
     if not resources:
         raise CatalogError(f"{directory}: no catalog files (*.yaml)")

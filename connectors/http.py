@@ -18,7 +18,8 @@ HEALTH_PATH = "/healthz"
 
 
 class HttpBatchConnector:
-    """POSTs {"by": field, "keys": [...]} to the catalog's path once per batch; the service answers {"items": [row, ...]}."""
+    """POSTs {"by": field, "keys": [...]} to the catalog's path once per batch; the service answers
+    {"items": [row, ...]}."""
 
     def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
                  pool_size: int = 20, pool_overflow: int = 0, pool_timeout: float | None = None,
@@ -50,7 +51,8 @@ class HttpBatchConnector:
             raise (RequestRejected if rejected else SourceUnavailable)(
                 self.department, f"answered HTTP {response.status_code}")
         columns = self._columns
-        return [{name: item.get(column) for column, name in columns} for item in orjson.loads(response.content)["items"]]
+        items = orjson.loads(response.content)["items"]
+        return [{name: item.get(column) for column, name in columns} for item in items]
 
     def _failure(self, exc: httpx.HTTPError) -> SourceUnavailable:
         if isinstance(exc, httpx.PoolTimeout):

@@ -55,8 +55,8 @@ class SqlConnector:
     def from_url(cls, resource: Resource, url: str, department: str, timeout: float, pool_size: int,
                  pool_overflow: int, pool_timeout: float) -> SqlConnector:
         # Reads only: autocommit spares the BEGIN and ROLLBACK round trips around every SELECT.
-        options: dict[str, Any] = {"pool_pre_ping": False, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None,
-                                   "pool_timeout": pool_timeout}
+        options: dict[str, Any] = {"pool_pre_ping": False, "isolation_level": "AUTOCOMMIT",
+                                   "pool_reset_on_return": None, "pool_timeout": pool_timeout}
         if not url.startswith("sqlite"):
             # Connections beyond pool_size are opened and closed per use: size the pool for the
             # concurrency a worker sees, or connecting dominates under load.
@@ -83,7 +83,7 @@ class SqlConnector:
             log.warning("department %s failed: %r", self.department, exc)
             raise self._failure(exc) from None
         names = self._names
-        rows = [dict(zip(names, raw)) for raw in raw_rows]
+        rows = [dict(zip(names, raw, strict=True)) for raw in raw_rows]
         for name, convert in self._converters:
             for row in rows:
                 row[name] = convert(row[name])

@@ -59,7 +59,8 @@ class AdminPolicyRoutes:
             "caller": {"system": caller.system, "department": caller.department, "roles": list(caller.roles)},
             "policy": {"version": policy.version, "error": self._runtime.policies.last_error},
             "departments": [{"code": code, "name": name} for code, name in policy.departments.items()],
-            "purposes": [{"code": p.code, "name": p.name, "legalBasis": p.legal_basis} for p in policy.purposes.values()],
+            "purposes": [{"code": p.code, "name": p.name, "legalBasis": p.legal_basis}
+                         for p in policy.purposes.values()],
         }
 
     async def matrix(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -103,8 +104,8 @@ class AdminPolicyRoutes:
     def _officer(self, request: Request) -> Caller:
         caller = admission_of(request).check()
         if OFFICER_ROLE not in caller.roles:
-            raise RequestRefused.one(403, f"the policy workbench is open only to callers with the role '{OFFICER_ROLE}'",
-                                     ErrorCode.FORBIDDEN)
+            raise RequestRefused.one(403, "the policy workbench is open only to callers with the role "
+                                          f"'{OFFICER_ROLE}'", ErrorCode.FORBIDDEN)
         return caller
 
     def _guarded(self, handler: Callable[[Request, Caller], Awaitable[dict[str, Any]]]

@@ -83,7 +83,8 @@ def prepare(runtime: Runtime, gql: GraphQLRequest, entry: RequestEntry) -> Opera
 
 def govern(runtime: Runtime, operation: Operation, asking: Asking, entry: RequestEntry) -> Governed:
     """Every selected field decided once for this caller and purpose; the auditors' root refused to anyone else."""
-    if AUDITOR_ROLE not in asking.caller.roles and any(f.qualified_name == AUDIT_ROOT for f in operation.selection.roots):
+    if AUDITOR_ROLE not in asking.caller.roles and any(f.qualified_name == AUDIT_ROOT
+                                                       for f in operation.selection.roots):
         raise RequestRefused.one(403, "the access record is open only to callers with the role 'auditor'",
                                  ErrorCode.FORBIDDEN_FIELD, field=AUDIT_ROOT, reason="requires the role 'auditor'")
     caller = asking.caller
@@ -101,7 +102,8 @@ def strict_refusal(governed: Governed, asking: Asking) -> dict[str, Any] | None:
     return {"errors": denied_field_errors(plan), "extensions": {"access": access_summary(plan, asking, True)}}
 
 
-async def run(runtime: Runtime, operation: Operation, governed: Governed | None, entry: RequestEntry) -> ExecutionResult:
+async def run(runtime: Runtime, operation: Operation, governed: Governed | None,
+              entry: RequestEntry) -> ExecutionResult:
     """Execute over rows fetched a batch per source per level and masked as they enter."""
     catalog = runtime.catalog
     loaders = Loaders(catalog, runtime.connectors, governed.maskers if governed else {}, runtime.settings.max_list_keys,
@@ -123,7 +125,8 @@ async def run(runtime: Runtime, operation: Operation, governed: Governed | None,
     return await result if inspect.isawaitable(result) else result  # type: ignore[return-value]
 
 
-def answer(result: ExecutionResult, governed: Governed | None, asking: Asking | None, request_id: str) -> dict[str, Any]:
+def answer(result: ExecutionResult, governed: Governed | None, asking: Asking | None,
+           request_id: str) -> dict[str, Any]:
     """The response body: data, the errors one per field path, and what the policy did."""
     errors = shape_execution_errors(result.errors or (), request_id)
     body: dict[str, Any] = {"data": result.data}

@@ -79,10 +79,10 @@ class _Walk:
                     self.introspects = self.introspects or name in SCHEMA_FIELDS
                     continue
                 key = selection.alias.value if selection.alias else name
-                yield SelectedField(path + (key,), parent.name, name, selection)
+                yield SelectedField((*path, key), parent.name, name, selection)
                 if selection.selection_set is not None:
                     child = get_named_type(parent.fields[name].type)
-                    yield from self.fields(selection.selection_set, child, path + (key,))
+                    yield from self.fields(selection.selection_set, child, (*path, key))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 scope = self._schema.get_type(condition.name.value) if condition else parent

@@ -12,7 +12,7 @@ import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -66,8 +66,9 @@ def _with_log(settings: Settings, use: Callable[[AccessRecord], Awaitable[T]]) -
 
 
 @app.command()
-def verify(key: list[str] = typer.Option([], "--key", help="A trusted verifier key (name+id+base64), repeatable; "
-                                                           "default: the public half of this host's signing key.")
+def verify(key: Annotated[list[str] | None,
+                          typer.Option("--key", help="A trusted verifier key (name+id+base64), repeatable; "
+                                                     "default: the public half of this host's signing key.")] = None
            ) -> None:
     """Check every checkpoint signature and recompute the tree from the stored entries."""
     settings = Settings()

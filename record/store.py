@@ -59,7 +59,8 @@ class AccessRecord:
                                         config.checkpoint_entries)
 
     @classmethod
-    async def open(cls, config: RecordConfig, signer: CheckpointSigner, subject_key: bytes | None = None) -> AccessRecord:
+    async def open(cls, config: RecordConfig, signer: CheckpointSigner,
+                   subject_key: bytes | None = None) -> AccessRecord:
         """Connect, creating the tables and the state row if they are missing. Without a subject key, one is
         made for this instance alone (its tags match no other process's)."""
         hasher = TreeHasher(config.hash_algorithm)

@@ -64,7 +64,8 @@ class ShapeCompiler:
         self._fragments = fragments
         self._variables = variables
 
-    def collect(self, selection_sets: Iterable[SelectionSetNode], runtime: GraphQLObjectType) -> dict[str, list[FieldNode]]:
+    def collect(self, selection_sets: Iterable[SelectionSetNode],
+                runtime: GraphQLObjectType) -> dict[str, list[FieldNode]]:
         fields: dict[str, list[FieldNode]] = {}
         for selection_set in selection_sets:
             self._collect(selection_set, runtime, fields, set())

@@ -76,7 +76,8 @@ class TokenVerifier:
 def _caller_from(claims: dict, departments: Collection[str]) -> Caller:
     system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
     if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
-        raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} characters")
+        raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "
+                              "characters")
     if department not in departments:
         raise Unauthenticated(f"the token's department {department!r} is not a known department")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):

@@ -81,7 +81,8 @@ _FUNCTIONS: Mapping[str, MaskFunction] = {
     "R1b-holder": _mask_holder_code,
 }
 if _FUNCTIONS.keys() != MASK_KIND_SPECS.keys():
-    raise ImportError(f"mask kinds declared and implemented differ: {sorted(_FUNCTIONS.keys() ^ MASK_KIND_SPECS.keys())}")
+    raise ImportError("mask kinds declared and implemented differ: "
+                      f"{sorted(_FUNCTIONS.keys() ^ MASK_KIND_SPECS.keys())}")
 
 MASK_KINDS: Mapping[str, MaskKind] = MappingProxyType({
     spec.id: MaskKind(spec.id, spec.description, _FUNCTIONS[spec.id], spec.graphql_types)

@@ -84,7 +84,8 @@ def scan_rules(text: str, catalog: Catalog, departments: Collection[str], purpos
 def _rule(cells: list[str], number: int, where: str, governed: dict, departments: Collection[str],
           purposes: Collection[str]) -> Rule:
     if len(cells) not in (5, 6):
-        raise PolicyError(f"{where}: a rule is 'p, subject, purpose, field, effect, basis' ({len(cells) - 1} values given)")
+        raise PolicyError(f"{where}: a rule is 'p, subject, purpose, field, effect, basis' "
+                          f"({len(cells) - 1} values given)")
     subject, purpose, target, effect = cells[1:5]
     basis = cells[5] if len(cells) == 6 else ""
     _check_subject(subject, where, departments)
@@ -115,7 +116,8 @@ def _check_subject(subject: str, where: str, departments: Collection[str]) -> No
     for prefix in (ROLE_PREFIX, GROUP_PREFIX):
         if subject.startswith(prefix) and len(subject) > len(prefix):
             return
-    raise PolicyError(f"{where}: unknown department {subject!r} (write a department code, 'role:<name>' or 'group:<name>')")
+    raise PolicyError(f"{where}: unknown department {subject!r} "
+                      "(write a department code, 'role:<name>' or 'group:<name>')")
 
 
 def _check_target(target: str, where: str, governed: dict) -> None:

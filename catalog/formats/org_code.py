@@ -15,7 +15,7 @@ def org_code_check_char(body: str) -> str:
     """Return the GB 11714 check character ('0'-'9' or 'X') for an 8-character body."""
     if not _BODY.fullmatch(body):
         raise InvalidIdentifier(f"organisation code body must be 8 characters of 0-9/A-Z, got {body!r}")
-    total = sum(int(char, 36) * weight for char, weight in zip(body, _WEIGHTS))
+    total = sum(int(char, 36) * weight for char, weight in zip(body, _WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -78,7 +78,8 @@ def policy_entry(change: PolicyChange, catalog: Catalog, recorded_by: str) -> di
     }
 
 
-async def record_change(access_log: AccessRecord, change: PolicyChange, catalog: Catalog, recorded_by: str) -> int | None:
+async def record_change(access_log: AccessRecord, change: PolicyChange, catalog: Catalog,
+                        recorded_by: str) -> int | None:
     """The entry's position once durable, or None (logged) when it could not be written.
     The diff is computed in a thread, on policies of its own: the live ones stay with the event loop."""
     entry = await asyncio.to_thread(policy_entry, change, catalog, recorded_by)

@@ -2,9 +2,10 @@
 
 That database is the one every worker on every host already shares and must reach to serve at all,
 and it outlives any restart of a server or of Redis; Redis only announces a new publication (on
-the policy channel of `control.propagation.watcher`) so workers re-read the table at once. A row holds the files' exact text, their
-version, the version it replaced, who published it and how, and whether its access-record entry is
-written (`recorded`: NULL not yet, -1 claimed by the process writing it, else the entry's position).
+the policy channel of `control.propagation.watcher`) so workers re-read the table at once. A row
+holds the files' exact text, their version, the version it replaced, who published it and how, and
+whether its access-record entry is written (`recorded`: NULL not yet, -1 claimed by the process
+writing it, else the entry's position).
 
 Revisions are consecutive: a publication takes the number after the latest row it read, so two
 publishers racing collide on the primary key and the loser reads again.

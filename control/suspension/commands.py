@@ -45,8 +45,8 @@ def lift(system: str | None = SYSTEM, department: str | None = DEPARTMENT, reaso
     _act(acts.lift, "lifted", system, department, reason, by)
 
 
-def _act(act: Callable[..., Awaitable[tuple[Suspension, int]]], done: str, system: str | None, department: str | None, reason: str,
-         by: str) -> None:
+def _act(act: Callable[..., Awaitable[tuple[Suspension, int]]], done: str, system: str | None,
+         department: str | None, reason: str, by: str) -> None:
     settings = Settings()
     scope, name = _target(settings, system, department)
     reason, by = _text("--reason", reason, MAX_REASON), _text("--by", by, NAME_LENGTH)

@@ -41,7 +41,8 @@ def diff_policies(old: Policy, new: Policy, catalog: Catalog) -> list[Change]:
 
 def _cell_changes(old: Policy, new: Policy, catalog: Catalog, roles: tuple[str, ...], department: str,
                   purpose: str, field: str) -> list[Change]:
-    alone = (_decided(old, catalog, department, (), purpose, field), _decided(new, catalog, department, (), purpose, field))
+    alone = (_decided(old, catalog, department, (), purpose, field),
+             _decided(new, catalog, department, (), purpose, field))
     found = [Change(department, (), purpose, field, *alone)] if alone[0] != alone[1] else []
     for role in roles:
         was, now = (_decided(p, catalog, department, (role,), purpose, field) for p in (old, new))

@@ -16,7 +16,8 @@ from control.workbench.scope import candidate_cells
 from control.workbench.universe import Asker, named_roles
 
 NEVER_MATCHES = ("opens nothing: the engine matches it for no department, purpose and field it names "
-                 "(a NOT_SHARED field opens only to a rule naming it exactly with a legal basis; a group needs members)")
+                 "(a NOT_SHARED field opens only to a rule naming it exactly with a legal basis; "
+                 "a group needs members)")
 
 
 def policy_with(policy: Policy, rules: Sequence[Rule]) -> Policy:

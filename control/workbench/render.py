@@ -31,8 +31,8 @@ def finding_lines(report: CheckReport) -> list[Text]:
         lines.append(Text("The rules' interplay (never matching, overridden, redundant) is checked once the "
                           "policy loads.", style="dim"))
     summary = f"{report.errors} error(s), {report.warnings} warning(s)" if report.findings else "no findings"
-    lines.append(Text(f"{report.directory}: {summary}" + (f"; policy version {report.version}" if report.version else ""),
-                      style="bold red" if report.errors else "bold green"))
+    version = f"; policy version {report.version}" if report.version else ""
+    lines.append(Text(f"{report.directory}: {summary}{version}", style="bold red" if report.errors else "bold green"))
     return lines
 
 

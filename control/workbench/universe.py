@@ -19,7 +19,8 @@ class Asker:
 
 def named_roles(*rule_sets: RuleSet) -> tuple[str, ...]:
     """The roles the rules speak of, as rule subjects or as group members."""
-    subjects = [s for rules in rule_sets for s in (*(r.subject for r in rules.rules), *(g.member for g in rules.groupings))]
+    subjects = [s for rules in rule_sets
+                for s in (*(r.subject for r in rules.rules), *(g.member for g in rules.groupings))]
     return tuple(sorted({s.removeprefix(ROLE_PREFIX) for s in subjects if s.startswith(ROLE_PREFIX)}))
 
 

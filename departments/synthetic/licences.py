@@ -42,11 +42,9 @@ def generate_licences(
     entity_counts, person_counts = _allocate(rng, entities_series, people_series, count)
 
     numbering = _Numbering()
-    return [
-        row
-        for series, kept in [*zip(people_series, person_counts), *zip(entities_series, entity_counts)]
-        for row in _latest_rows(rng, series, kept, numbering, as_of)
-    ]
+    kept_per_series = [*zip(people_series, person_counts, strict=True),
+                       *zip(entities_series, entity_counts, strict=True)]
+    return [row for series, kept in kept_per_series for row in _latest_rows(rng, series, kept, numbering, as_of)]
 
 
 def _allocate(

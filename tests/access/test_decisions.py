@@ -45,7 +45,8 @@ def test_demo_policy_decisions(policy, catalog, department, purpose, field, effe
 def _matches(rule: Rule, department: str, groups: dict[str, set[str]], purpose: str, field: str,
              share: ShareClass) -> bool:
     subject_ok = rule.subject in ("*", department) or department in groups.get(rule.subject, set())
-    target_ok = rule.target in (field, share.value) or (rule.target.endswith(".*") and field.startswith(rule.target[:-1]))
+    target_ok = rule.target in (field, share.value) or (rule.target.endswith(".*")
+                                                        and field.startswith(rule.target[:-1]))
     if share is ShareClass.NOT_SHARED:
         target_ok = rule.target == field and bool(rule.basis)
     return subject_ok and rule.purpose in ("*", purpose) and target_ok
@@ -80,7 +81,7 @@ def test_roles_add_grants(policy, catalog, tmp_path) -> None:
     (tmp_path / "rules.csv").write_text(rules, encoding="utf-8")
     extended = load_policy(tmp_path, catalog)
     field = "Person.education"
-    assert compile_decisions(extended, catalog, "civil-affairs", (), "social-assistance-review").decisions[field].effect \
-        is Effect.DENY
+    social = compile_decisions(extended, catalog, "civil-affairs", (), "social-assistance-review")
+    assert social.decisions[field].effect is Effect.DENY
     assert compile_decisions(extended, catalog, "civil-affairs", ("case-officer",),
                              "social-assistance-review").decisions[field].effect is Effect.CLEAR

@@ -9,7 +9,7 @@ def test_counts_stay_within_capacity_and_add_up_to_the_total():
     capacities = [1, 3, 2, 5, 1]
     counts = spread(random.Random(1), capacities, 9)
     assert sum(counts) == 9
-    assert all(0 <= count <= capacity for count, capacity in zip(counts, capacities))
+    assert all(0 <= count <= capacity for count, capacity in zip(counts, capacities, strict=True))
 
 
 def test_minimum_counts_are_kept():

@@ -65,12 +65,14 @@ def test_an_empty_list_still_counts_its_selection_once(schema) -> None:
 def test_list_relations_count_their_fan_out_and_single_relations_one(schema) -> None:
     query = (f'{{ person(idNumber: "{KEY}") {{ licences {{ licenceId }} '
              'representedEntities { legalRepresentative { name } licences { licenceId } } } }')
-    # person 1 + licences (1 + 5 x 1) + representedEntities (1 + 5 x (legalRepresentative 1 + 1 x 1, licences 1 + 10 x 1))
+    # person 1 + licences (1 + 5 x 1)
+    #   + representedEntities (1 + 5 x (legalRepresentative 1 + 1 x 1, licences 1 + 10 x 1))
     assert cost(schema, query) == 1 + (1 + 5) + (1 + 5 * ((1 + 1) + (1 + 10)))
 
 
 def test_skipped_fields_do_not_count(schema) -> None:
-    query = "query($no: Boolean!, $id: String!) { person(idNumber: $id) { name licences @skip(if: $no) { licenceId } } }"
+    query = ("query($no: Boolean!, $id: String!) "
+             "{ person(idNumber: $id) { name licences @skip(if: $no) { licenceId } } }")
     assert cost(schema, query, {"no": True, "id": KEY}) == 1 + 1
     assert cost(schema, query, {"no": False, "id": KEY}) == 1 + 1 + (1 + 5)
 

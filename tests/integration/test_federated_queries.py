@@ -98,5 +98,5 @@ def test_schema_keeps_the_contract(gateway: Gateway) -> None:
                  "legalEntity(uscc: String!): LegalEntity", "legalEntities(usccs: [String!]!): [LegalEntity]!",
                  "licence(licenceId: String!): Licence", "union Holder = Person | LegalEntity"):
         assert line in sdl
-    for name in PERSON_FIELDS.split() + ["licences", "representedEntities"]:
+    for name in [*PERSON_FIELDS.split(), "licences", "representedEntities"]:
         assert f"  {name}: " in sdl

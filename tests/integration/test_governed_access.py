@@ -26,7 +26,8 @@ def test_same_query_answers_differently_by_department_and_purpose(gateway: Gatew
     social = gateway.post(CASE_QUERY, {"ids": ids}, dept="civil-affairs", purpose="social-assistance-review").json()
     business = gateway.post(CASE_QUERY, {"ids": ids}, dept="market-regulation",
                             purpose="business-registration-approval").json()
-    for row, seen_social, seen_business in zip(people, social["data"]["persons"], business["data"]["persons"], strict=True):
+    for row, seen_social, seen_business in zip(people, social["data"]["persons"], business["data"]["persons"],
+                                               strict=True):
         assert seen_social["maritalStatus"] == row["hyzkdm"]
         assert seen_social["phone"] == row["lxdh"][:3] + "****" + row["lxdh"][-4:]
         assert seen_social["idNumber"] == row["gmsfhm"]

@@ -80,7 +80,8 @@ def _codes(response: httpx.Response) -> list[str]:
 # -- methods ---------------------------------------------------------------------------------------
 
 def test_get_runs_a_query(production: Gateway, person_id: str, dataset) -> None:
-    response = call(production, method="GET", params={"query": PERSON, "variables": orjson.dumps({"id": person_id}).decode()})
+    variables = orjson.dumps({"id": person_id}).decode()
+    response = call(production, method="GET", params={"query": PERSON, "variables": variables})
     assert response.status_code == 200
     assert response.json()["data"]["person"]["name"] == dataset.persons[0]["xm"]
 

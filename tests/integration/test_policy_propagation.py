@@ -106,8 +106,8 @@ def test_an_edit_on_one_host_is_live_on_both_within_two_seconds_and_recorded_onc
     add_rule(first, GRANT)
     changed = time.monotonic()
     wait_until(lambda: education(first, person) == person["whcddm"], PROPAGATION_SECONDS, "live on the edited host")
-    wait_until(lambda: education(second, person) == person["whcddm"], PROPAGATION_SECONDS - (time.monotonic() - changed),
-               "live on the other host")
+    wait_until(lambda: education(second, person) == person["whcddm"],
+               PROPAGATION_SECONDS - (time.monotonic() - changed), "live on the other host")
     assert GRANT not in (second.policy_dir / "rules.csv").read_text(encoding="utf-8"), "it came as a publication"
 
     after = files_version(read_policy_files(first.policy_dir))

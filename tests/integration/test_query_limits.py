@@ -78,7 +78,8 @@ def wide(count: int) -> str:
 def doubling(levels: int) -> str:
     """person(idNumber) and fragments each spreading the next twice: 1 + 2 ** levels fields once spread."""
     chain = " ".join(f"fragment F{i} on Person {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
-    return f"query($id: String!) {{ person(idNumber: $id) {{ ...F0 }} }} {chain} fragment F{levels} on Person {{ name }}"
+    return (f"query($id: String!) {{ person(idNumber: $id) {{ ...F0 }} }} {chain} "
+            f"fragment F{levels} on Person {{ name }}")
 
 
 def aliased(count: int) -> str:

@@ -58,7 +58,8 @@ def test_suspension_of_a_system_and_of_a_department_on_every_host(deployment: De
     assert "data" not in refused
     assert refused["errors"][0]["extensions"]["reason"] == "used shared data outside its duties"
 
-    officer(deployment, "suspend", "--dept", "market-regulation", "--reason", "audit finding 2026-3", "--by", "officer-wang")
+    officer(deployment, "suspend", "--dept", "market-regulation", "--reason", "audit finding 2026-3",
+            "--by", "officer-wang")
     for host in hosts:
         wait_until(lambda host=host: status(host, person, "any-system", "market-regulation") == 403,
                    PROPAGATION_SECONDS, host.name)

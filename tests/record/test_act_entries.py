@@ -27,7 +27,8 @@ SUBJECT = "a" * 64
 def _policy_change_entry() -> dict:
     catalog = load_catalog(load_departments(POLICY_DIR / "departments.csv"))
     policy = load_policy(POLICY_DIR, catalog)
-    files = dict(policy.files) | {"rules.csv": policy.files["rules.csv"] + "p, market-regulation, *, Person.education, clear\n"}
+    granted = "p, market-regulation, *, Person.education, clear\n"
+    files = dict(policy.files) | {"rules.csv": policy.files["rules.csv"] + granted}
     previous = dict(policy.files) | {"rules.csv": "p, civil-affairs, *, Person.name, clear\n"}
     change = PolicyChange("v2", files, "v1", previous, "officer-li", "publish", "2026-01-01T00:00:00.000+00:00", 2)
     return policy_entry(change, catalog, "host:1")

@@ -24,7 +24,7 @@ async def test_appends_get_consecutive_positions_and_read_back_unchanged(access_
 
 async def test_concurrent_appends_share_transactions(access_log: AccessRecord) -> None:
     commits = []
-    event.listen(access_log.engine.sync_engine, "commit", lambda connection: commits.append(connection))
+    event.listen(access_log.engine.sync_engine, "commit", commits.append)
     seqs = await asyncio.gather(*(access_log.append(make_entry(number)) for number in range(200)))
     assert sorted(seqs) == list(range(200))
     assert seqs == sorted(seqs), "callers queued first are written first"

@@ -22,8 +22,8 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture()
 async def every_ten_entries_or_minute(log_url: str, signer: CheckpointSigner) -> AsyncIterator[AccessRecord]:
-    opened = await AccessRecord.open(RecordConfig(url=log_url, origin=ORIGIN, checkpoint_seconds=60, checkpoint_entries=10),
-                                  signer)
+    opened = await AccessRecord.open(RecordConfig(url=log_url, origin=ORIGIN, checkpoint_seconds=60,
+                                                  checkpoint_entries=10), signer)
     yield opened
     await opened.close()
 
@@ -130,8 +130,8 @@ async def test_the_background_loop_signs_due_checkpoints_and_outlives_an_outage(
         tmp_path: Path, signer: CheckpointSigner, caplog: pytest.LogCaptureFixture) -> None:
     directory = tmp_path / "audit"
     directory.mkdir()
-    access_log = await AccessRecord.open(RecordConfig(url=f"sqlite+aiosqlite:///{directory}/access-log.db", origin=ORIGIN,
-                                                checkpoint_seconds=0), signer)
+    access_log = await AccessRecord.open(RecordConfig(url=f"sqlite+aiosqlite:///{directory}/access-log.db",
+                                                      origin=ORIGIN, checkpoint_seconds=0), signer)
     loop = asyncio.create_task(access_log.run_checkpoints())
     try:
         await _append(access_log, 3)

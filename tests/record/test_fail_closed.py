@@ -25,8 +25,8 @@ SUBJECT = "a" * 64
 async def test_a_removed_sqlite_directory_refuses_entries(tmp_path: Path, signer: CheckpointSigner) -> None:
     directory = tmp_path / "audit"
     directory.mkdir()
-    access_log = await AccessRecord.open(RecordConfig(url=f"sqlite+aiosqlite:///{directory}/access-log.db", origin=ORIGIN),
-                                      signer)
+    access_log = await AccessRecord.open(RecordConfig(url=f"sqlite+aiosqlite:///{directory}/access-log.db",
+                                                      origin=ORIGIN), signer)
     try:
         assert await access_log.append(make_entry(1)) == 0
         shutil.rmtree(directory)

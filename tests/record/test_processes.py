@@ -1,8 +1,8 @@
 """Several worker processes append to one log in one order, with no gap and no position given twice."""
 from __future__ import annotations
 
+import asyncio
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,15 +21,16 @@ async def test_two_processes_append_to_one_log_without_gaps(log_url: str, tmp_pa
     signer = CheckpointSigner(ORIGIN, load_or_create_signing_key(key_file))
     created = await AccessRecord.open(RecordConfig(url=log_url, origin=ORIGIN), signer)
     await created.close()
-    workers = [subprocess.Popen([sys.executable, "-m", "tests.record.append_worker", log_url, str(PER_PROCESS),
-                                 str(key_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    workers = [await asyncio.create_subprocess_exec(sys.executable, "-m", "tests.record.append_worker", log_url,
+                                                    str(PER_PROCESS), str(key_file), stdin=asyncio.subprocess.PIPE,
+                                                    stdout=asyncio.subprocess.PIPE, cwd=ROOT)
                for _ in range(PROCESSES)]
     for worker in workers:
-        assert worker.stdout.readline().strip() == "ready"
+        assert (await worker.stdout.readline()).strip() == b"ready"
     for worker in workers:
-        worker.stdin.write("go\n")
-        worker.stdin.flush()
-    outputs = [worker.communicate(timeout=120)[0] for worker in workers]
+        worker.stdin.write(b"go\n")
+        await worker.stdin.drain()
+    outputs = [(await asyncio.wait_for(worker.communicate(), timeout=120))[0] for worker in workers]
     assert [worker.returncode for worker in workers] == [0] * PROCESSES
 
     first, second = (json.loads(output.strip().splitlines()[-1]) for output in outputs)

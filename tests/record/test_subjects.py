@@ -29,5 +29,5 @@ def test_tags_depend_on_the_key() -> None:
 
 
 def test_anything_else_is_refused() -> None:
-    with pytest.raises(InvalidIdentifier, match="neither a citizen ID number .* nor a USCC"):
+    with pytest.raises(InvalidIdentifier, match=r"neither a citizen ID number .* nor a USCC"):
         subject_tag(KEY, CITIZEN[:-1] + "0")

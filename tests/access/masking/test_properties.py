@@ -105,7 +105,8 @@ anything = st.one_of(
 )
 
 
-@given(kind=st.sampled_from(sorted(MASK_KINDS)), value=anything, holder_type=st.sampled_from([None, "111", "001", "414"]))
+@given(kind=st.sampled_from(sorted(MASK_KINDS)), value=anything,
+       holder_type=st.sampled_from([None, "111", "001", "414"]))
 def test_every_output_fits_its_declared_graphql_types(kind, value, holder_type):
     output = apply(kind, value, row={"holderCodeType": holder_type})
     if output is None:

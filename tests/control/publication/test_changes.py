@@ -18,8 +18,9 @@ def _edited(policy, catalog, add: str):
 
 
 def test_the_entry_lists_the_decisions_that_change(policy, catalog) -> None:
-    edited = _edited(policy, catalog, "p, market-regulation, licence-approval, Person.education, clear\n"
-                                       "p, public-security, identity-verification, Person.name, clear\n")  # granted already
+    edited = _edited(policy, catalog,
+                     "p, market-regulation, licence-approval, Person.education, clear\n"
+                     "p, public-security, identity-verification, Person.name, clear\n")  # granted already
     change = PolicyChange(edited.version, edited.files, policy.version, policy.files, "officer", "publish",
                           "2026-01-01T00:00Z", 2)
     diff = policy_entry(change, catalog, "host:1")["diff"]

@@ -36,7 +36,10 @@ def test_the_shipped_file_loads_with_a_limit_for_every_caller() -> None:
 
 def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_path) -> None:
     limits = _load(tmp_path, VALID)
-    as_text = lambda system, dept: [(x.scope, x.name, str(x.item)) for x in limits.applicable(system, dept)]
+
+    def as_text(system: str, dept: str) -> list[tuple[str, str, str]]:
+        return [(x.scope, x.name, str(x.item)) for x in limits.applicable(system, dept)]
+
     assert as_text("other", "civil-affairs") == [("system", "other", "20 per 1 second"),
                                                  ("system", "other", "600 per 1 minute"),
                                                  ("department", "civil-affairs", "3000 per 1 minute")]

@@ -41,7 +41,8 @@ def test_every_purpose_without_a_choice(policy) -> None:
 
 
 def test_markdown(policy, catalog) -> None:
-    result = run_cli("matrix", "--dir", str(POLICY_DIR), "--purpose", "social-assistance-review", "--format", "markdown")
+    result = run_cli("matrix", "--dir", str(POLICY_DIR), "--purpose", "social-assistance-review",
+                     "--format", "markdown")
     assert result.exit_code == 0
     assert "| field | share | " + " | ".join(policy.departments) + " |" in result.stdout
     phone = [compile_decisions(policy, catalog, d, (), "social-assistance-review").decisions["Person.phone"]
