@@ -71,7 +71,8 @@ def _start_embedded_licence_service(store_url: str) -> tuple[subprocess.Popen, s
         except httpx.HTTPError:
             time.sleep(0.2)
     process.terminate()
-    raise typer.Exit("the embedded licence service did not start")
+    typer.echo("the embedded licence service did not start", err=True)
+    raise typer.Exit(1)
 
 
 def _announce(settings: Settings, host: str, port: int) -> None:

@@ -10,7 +10,9 @@ from access.decisions import Decision, DecisionMap, Effect
 
 class SelectedField(Protocol):
     """A field the operation selects, at its response path (the HTTP face's selection walk gives them)."""
-    path: tuple[str, ...]
+
+    @property
+    def path(self) -> tuple[str, ...]: ...
 
     @property
     def qualified_name(self) -> str: ...

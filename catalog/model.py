@@ -129,8 +129,8 @@ class Catalog:
         """Every governed `Type.field`: data fields and relations alike."""
         out: dict[str, CatalogField | CatalogRelation] = {}
         for resource in self.resources.values():
-            for entry in (*resource.fields.values(), *resource.relations.values()):
-                out[entry.qualified_name] = entry
+            out.update((field.qualified_name, field) for field in resource.fields.values())
+            out.update((relation.qualified_name, relation) for relation in resource.relations.values())
         return out
 
     @cached_property

@@ -41,7 +41,7 @@ def main(
             raise typer.BadParameter(str(error)) from None
     console.print(f"Generated {persons} persons, {entities} entities, {licences} licences "
                   f"in {time.perf_counter() - started:.1f} s")
-    targets = {"population": population_url, "entity": entity_url, "licence": licence_url}
+    targets: dict[Department, str] = {"population": population_url, "entity": entity_url, "licence": licence_url}
     for url in targets.values():
         _create_sqlite_directory(url)
     asyncio.run(_load_all(console, dataset, targets))

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 
 from catalog import Catalog
 from catalog.formats import FORMATS, InvalidIdentifier, Normalizer
@@ -29,12 +29,13 @@ def key_arguments(catalog: Catalog) -> KeyArguments:
 
 
 def check_key_arguments(schema: GraphQLSchema, keys: KeyArguments, roots: Sequence[SelectedField],
-                        variables: Mapping[str, Any], max_keys: int, asked: set[str]) -> list[dict]:
+                        variables: VariableValues, max_keys: int, asked: set[str]) -> list[dict]:
     """One BAD_USER_INPUT (or TOO_MANY_KEYS) error per bad argument value; empty when every key is well formed.
 
     The normalised keys asked for are added to `asked` (the access record lists them as subjects).
     """
     query_type = schema.query_type
+    assert query_type is not None  # the gateway's schema always has its Query type
     problems: list[dict] = []
     for field in roots:
         field_def = query_type.fields[field.name]

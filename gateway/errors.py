@@ -1,6 +1,7 @@
 """The error codes a caller can see (README "Error codes"), and how errors are shaped."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -31,7 +32,7 @@ class ErrorCode(str, Enum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def error(message: str, code: ErrorCode, path: list[str | int] | None = None, **extensions: Any) -> dict[str, Any]:
+def error(message: str, code: ErrorCode, path: Sequence[str | int] | None = None, **extensions: Any) -> dict[str, Any]:
     shaped: dict[str, Any] = {"message": message}
     if path is not None:
         shaped["path"] = path

@@ -16,7 +16,7 @@ from graphql import (
     execute,
     get_operation_ast,
 )
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from access.plan import AccessPlan, plan_access
 from gateway.arguments import check_key_arguments
@@ -44,7 +44,7 @@ class Operation:
     request: GraphQLRequest
     document: DocumentNode
     node: OperationDefinitionNode
-    variables: dict[str, Any]
+    variables: VariableValues
     selection: Selection
 
 
@@ -122,7 +122,7 @@ async def run(runtime: Runtime, operation: Operation, governed: Governed | None,
     gql = operation.request
     result = execute(schema, operation.document, context_value=context, variable_values=gql.variables,
                      operation_name=gql.operation_name, hide_suggestions=not runtime.settings.dev_mode)
-    return await result if inspect.isawaitable(result) else result  # type: ignore[return-value]
+    return await result if inspect.isawaitable(result) else result
 
 
 def answer(result: ExecutionResult, governed: Governed | None, asking: Asking | None,
@@ -144,7 +144,7 @@ def access_summary(plan: AccessPlan, asking: Asking, refused: bool) -> dict[str,
     return summary
 
 
-def _coerced_variables(runtime: Runtime, node: OperationDefinitionNode, gql: GraphQLRequest) -> dict[str, Any]:
+def _coerced_variables(runtime: Runtime, node: OperationDefinitionNode, gql: GraphQLRequest) -> VariableValues:
     coerced = get_variable_values(runtime.graphql_schema, node.variable_definitions or (), gql.variables,
                                   hide_suggestions=not runtime.settings.dev_mode)
     if isinstance(coerced, list):

@@ -84,7 +84,7 @@ def check_document_shape(document: DocumentNode, limits: DocumentLimits) -> None
         (counts.directives, limits.max_directives, ErrorCode.TOO_MANY_DIRECTIVES, "directives",
          "the document has {} directives; at most {} are allowed"),
     ]
-    problems = [error(message.format(value, limit), code, **{name: value, "limit": limit})
+    problems = [error(message.format(value, limit), code, path=None, **{name: value, "limit": limit})
                 for value, limit, code, name, message in measured if value > limit]
     if problems:
         raise RequestRefused(400, problems)

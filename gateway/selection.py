@@ -7,7 +7,7 @@ fragments as long as the token limit allows is measured without recursion along 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,10 +19,10 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionNode,
     SelectionSetNode,
     get_named_type,
 )
+from graphql.execution.values import VariableValues
 
 from resolvers.shapes import is_included
 
@@ -53,7 +53,7 @@ class Selection:
 
 
 def select(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-           variables: Mapping[str, Any]) -> Selection:
+           variables: VariableValues) -> Selection:
     """Every field `operation` selects, fragments and aliases resolved, @skip/@include applied; the document must
     be valid."""
     walk = _Walk(schema, _fragments(document), variables)
@@ -63,7 +63,7 @@ def select(schema: GraphQLSchema, document: DocumentNode, operation: OperationDe
 
 class _Walk:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: Mapping[str, Any]) -> None:
+                 variables: VariableValues) -> None:
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
@@ -104,7 +104,7 @@ class Fold(Generic[T]):
 
     def __init__(self, document: DocumentNode, field: Callable[[FieldNode, Any, T | None], T],
                  combine: Callable[[Sequence[T]], T], schema: GraphQLSchema | None = None,
-                 variables: Mapping[str, Any] | None = None) -> None:
+                 variables: VariableValues | None = None) -> None:
         self._field = field
         self._combine = combine
         self._schema = schema
@@ -124,7 +124,7 @@ class Fold(Generic[T]):
             elif isinstance(selection, FragmentSpreadNode):
                 if selection.name.value in self._measured:  # an unknown spread is a validation error
                     values.append(self._measured[selection.name.value])
-            else:
+            elif isinstance(selection, InlineFragmentNode):
                 values.append(self.measure(selection.selection_set, self._scope(selection, parent)))
         return self._combine(values)
 
@@ -178,9 +178,5 @@ def _spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
         for selection in pending.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 yield selection.name.value
-            elif _has_selection(selection):
-                pending.append(selection.selection_set)  # type: ignore[union-attr]
-
-
-def _has_selection(selection: SelectionNode) -> bool:
-    return getattr(selection, "selection_set", None) is not None
+            elif isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set is not None:
+                pending.append(selection.selection_set)

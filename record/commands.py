@@ -131,6 +131,7 @@ def subject(identifier: str = typer.Argument(..., help="A citizen ID number or a
             return [], None
         await access_log.checkpoint_now()
         note = await access_log.latest_checkpoint()
+        assert note is not None  # entries were found, so the checkpoint just issued or an earlier one covers them
         size = open_checkpoint(note, {signer.name: signer.public_key}).size
         return [(seq, entry, await access_log.leaf_hash(seq), await access_log.inclusion_proof(seq, size))
                 for seq, entry in found], note

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Row, and_, func, or_, select
@@ -186,8 +187,7 @@ class _Verification:
         async for row in self._checkpoint_rows():
             size, root = row.size, bytes(row.root)
             computed_root, proof = await computed_from_stored_nodes(
-                self._connection, self._hasher,
-                lambda perfect, old_size=old_size, size=size: self._root_and_proof(perfect, old_size, size))
+                self._connection, self._hasher, partial(self._root_and_proof, old_size=old_size, size=size))
             if computed_root != root:
                 raise _Problem(f"checkpoint at size {size} does not match the tree of the stored entries: "
                                f"entries {old_size}-{size - 1} hold an alteration made together with its hashes")

@@ -17,7 +17,7 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 
 from catalog.model import CatalogRoot
 from connectors.base import SourceUnavailable
@@ -30,10 +30,11 @@ Path = tuple[str | int, ...]
 
 class CompiledOperation:
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-                 variables: Mapping[str, Any], roots: Mapping[str, CatalogRoot]) -> None:
+                 variables: VariableValues, roots: Mapping[str, CatalogRoot]) -> None:
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         compiler = ShapeCompiler(schema, fragments, variables)
         query_type = schema.query_type
+        assert query_type is not None  # the gateway's schema always has its Query type
         self._roots: list[tuple[str, str, Any, Relation | None]] = []
         for key, nodes in compiler.collect([operation.selection_set], query_type).items():
             name = nodes[0].name.value
@@ -80,7 +81,7 @@ def _complete(value: Any, relation: Relation, path: Path, errors: list[GraphQLEr
     shapes = relation.shapes
     if not relation.many:
         return _build(value, shapes[value[TYPE_KEY]], path, errors)
-    built = []
+    built: list[dict[str, Any] | None] = []
     for index, row in enumerate(value):
         if row is None:
             built.append(None)
@@ -97,8 +98,8 @@ def _build(row: dict[str, Any], shape: Shape, path: Path, errors: list[GraphQLEr
     for key, name, child in shape.entries:
         if child is None:
             out[key] = row[name]
-        elif child is TYPENAME:
-            out[key] = row[TYPE_KEY]
-        else:
+        elif isinstance(child, Relation):
             out[key] = _complete(row[name], child, (*path, key), errors)
+        else:  # TYPENAME
+            out[key] = row[TYPE_KEY]
     return out

@@ -23,8 +23,12 @@ NamePath = tuple[str, ...]
 
 class Selected(Protocol):
     """A field an operation selects (the HTTP face's selection walk gives them)."""
-    path: tuple[str, ...]
-    name: str
+
+    @property
+    def path(self) -> tuple[str, ...]: ...
+
+    @property
+    def name(self) -> str: ...
 
     @property
     def qualified_name(self) -> str: ...

@@ -24,12 +24,12 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_directive_values
+from graphql.execution.values import VariableValues, get_directive_values
 
 TYPENAME = "__typename"
 
 
-def is_included(node: Any, variables: Mapping[str, Any]) -> bool:
+def is_included(node: Any, variables: VariableValues) -> bool:
     skip = get_directive_values(GraphQLSkipDirective, node, variables)
     if skip and skip.get("if") is True:
         return False
@@ -48,7 +48,7 @@ class Shape:
 
     # (response key, field name, child): child is None for a leaf, TYPENAME for __typename,
     # or the Relation to build below this field.
-    entries: tuple[tuple[str, str, Any], ...]
+    entries: tuple[tuple[str, str, Child], ...]
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,12 @@ class Relation:
     shapes: Mapping[str, Shape]  # runtime type name -> shape
 
 
+Child = Relation | str | None  # str: TYPENAME
+
+
 class ShapeCompiler:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: Mapping[str, Any]) -> None:
+                 variables: VariableValues) -> None:
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
@@ -72,7 +75,7 @@ class ShapeCompiler:
         return fields
 
     def shape(self, selection_sets: Iterable[SelectionSetNode], runtime: GraphQLObjectType) -> Shape:
-        entries = []
+        entries: list[tuple[str, str, Child]] = []
         for key, nodes in self.collect(selection_sets, runtime).items():
             name = nodes[0].name.value
             if name == TYPENAME:

@@ -68,13 +68,16 @@ class DepartmentUsage:
 
 @strawberry.type(description="The access record; open only to callers with the role 'auditor'.")
 class AccessRecord:
-    subject: list[AccessEntry] = strawberry.field(
-        resolver=access_record.subject,
+    # The resolvers answer rows (dicts), so graphql_type names the GraphQL type. All four are declared so because
+    # strawberry lists annotated fields first, and the schema keeps its field order.
+    subject = strawberry.field(
+        resolver=access_record.subject, graphql_type=list[AccessEntry],
         description="Every access to one person (idNumber) or legal entity (uscc), each with its proof.")
-    caller: list[AccessEntry] = strawberry.field(
-        resolver=access_record.caller,
+    caller = strawberry.field(
+        resolver=access_record.caller, graphql_type=list[AccessEntry],
         description="What one calling system or department accessed between two ISO 8601 times.")
-    usage: list[DepartmentUsage] = strawberry.field(
-        resolver=access_record.usage, description="Usage per consumer department between two ISO 8601 times.")
-    checkpoint: Optional[str] = strawberry.field(
-        resolver=access_record.checkpoint, description="The latest signed checkpoint.")
+    usage = strawberry.field(
+        resolver=access_record.usage, graphql_type=list[DepartmentUsage],
+        description="Usage per consumer department between two ISO 8601 times.")
+    checkpoint = strawberry.field(
+        resolver=access_record.checkpoint, graphql_type=Optional[str], description="The latest signed checkpoint.")

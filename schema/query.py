@@ -27,7 +27,8 @@ def build_schema(catalog: Catalog) -> strawberry.Schema:
         target = types[root.resource]
         namespace[f"{root.name}_"] = strawberry.field(
             name=root.name, resolver=root_resolver(root), description=root.description,
-            graphql_type=list[Optional[target]] if root.many else Optional[target])
+            # A type built at run time from the catalog, which mypy cannot follow.
+            graphql_type=list[Optional[target]] if root.many else Optional[target])  # type: ignore[valid-type]
     namespace["accessRecord"] = strawberry.field(
         resolver=_access_record, graphql_type=AccessRecord,
         description="The access record (role 'auditor' only): who accessed what, why, with proofs.")

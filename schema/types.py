@@ -48,7 +48,8 @@ def build_types(catalog: Catalog) -> dict[str, Any]:
         cls = classes[resource.name]
         for relation in resource.relations.values():
             target = targets[relation.target]
-            graphql_type = Optional[list[target]] if relation.many else Optional[target]
+            # A type built at run time from the catalog, which mypy cannot follow.
+            graphql_type = Optional[list[target]] if relation.many else Optional[target]  # type: ignore[valid-type]
             cls.__annotations__[relation.name] = graphql_type
             setattr(cls, relation.name, strawberry.field(description=relation.description))
     for resource in catalog.resources.values():

@@ -48,7 +48,8 @@ def _keep(head: int, tail: int, min_hidden: int = 1) -> MaskFunction:
 
 _citizen_id_strong = _keep(1, 1)
 _citizen_id_partial = _keep(6, 4)
-_HOLDER_CODE_MASKS = {CITIZEN_ID_HOLDER: _citizen_id_partial, LEGAL_ENTITY_HOLDER: _text_rule(str)}
+_HOLDER_CODE_MASKS: dict[str | None, MaskFunction] = {CITIZEN_ID_HOLDER: _citizen_id_partial,
+                                                      LEGAL_ENTITY_HOLDER: _text_rule(str)}
 
 
 def _mask_holder_code(value: Any, row: Mapping[str, Any], context: MaskContext) -> str | None:

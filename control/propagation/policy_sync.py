@@ -178,19 +178,19 @@ class PublishedPolicySync:
         self._live = self._unrecorded = revision
 
     async def _record_if_needed(self) -> None:
-        revision = self._unrecorded
-        if revision is None or self._access_record is None or (self._recording and not self._recording.done()):
+        revision, access_record = self._unrecorded, self._access_record
+        if revision is None or access_record is None or (self._recording and not self._recording.done()):
             return
         claimed = await self._publications.claim_record(revision)
         if claimed is None:
             self._unrecorded = None
         elif claimed:
-            self._recording = asyncio.create_task(self._record(revision))
+            self._recording = asyncio.create_task(self._record(revision, access_record))
 
-    async def _record(self, revision: int) -> None:
+    async def _record(self, revision: int, access_record: AccessRecord) -> None:
         try:
             change = await self._publications.read(revision)
-            seq = await record_change(self._access_record, change, self._store.catalog, self._identity)
+            seq = await record_change(access_record, change, self._store.catalog, self._identity)
             if seq is None:
                 return  # the claim lapses; this process or another tries again
             await self._publications.mark_recorded(revision, seq)

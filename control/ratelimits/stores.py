@@ -32,8 +32,10 @@ class CountingStores:
             # One immediate retry rides over a connection Redis closed; nothing waits longer than `timeout`.
             self._pool = ConnectionPool.from_url(redis_url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                                  retry=Retry(NoBackoff(), 1))
+            # limits documents connection_pool but types the extra options as float | str | bool
             storage = RedisStorage("async+" + redis_url.replace("unix://", "redis+unix://", 1),
-                                   implementation="redispy", key_prefix=key_prefix, connection_pool=self._pool)
+                                   implementation="redispy", key_prefix=key_prefix,
+                                   connection_pool=self._pool)  # type: ignore[arg-type]
             self._shared = SlidingWindowCounterRateLimiter(storage)
         self.degraded_since: datetime | None = None
 

@@ -32,9 +32,9 @@ def diff_policies(old: Policy, new: Policy, catalog: Catalog) -> list[Change]:
     changes = []
     for department in sorted(old.departments.keys() | new.departments.keys()):
         for purpose in sorted(old.purposes.keys() | new.purposes.keys()):
-            whole = affected is None or not _in_both(old, new, department, purpose)
+            whole = not _in_both(old, new, department, purpose)
             for field in catalog.governed:
-                if whole or (department, purpose, field) in affected:
+                if affected is None or whole or (department, purpose, field) in affected:
                     changes += _cell_changes(old, new, catalog, roles, department, purpose, field)
     return changes
 
