@@ -44,7 +44,8 @@ DEVELOPMENT_DEPARTMENT = "civil-affairs"
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _demo_data_exists() -> bool:
@@ -58,7 +59,7 @@ def _seed_embedded_data() -> None:
     subprocess.run([sys.executable, "-m", "departments.seed"], cwd=ROOT, check=True)
 
 
-def _start_embedded_licence_service(store_url: str) -> tuple[subprocess.Popen, str]:
+def _start_embedded_licence_service(store_url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "departments.licence", "--database-url", store_url,
                                 "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT)

@@ -80,7 +80,7 @@ class DecisionCache:
     def __init__(self, catalog: Catalog, capacity: int = 512) -> None:
         self._catalog = catalog
         self._capacity = capacity
-        self._maps: OrderedDict[tuple, DecisionMap] = OrderedDict()
+        self._maps: OrderedDict[tuple[str, str, tuple[str, ...], str], DecisionMap] = OrderedDict()
 
     def get(self, policy: Policy, department: str, roles: tuple[str, ...], purpose: str) -> DecisionMap:
         key = (policy.version, department, roles, purpose)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from access.decisions import Decision, DecisionMap, Effect
 
@@ -31,7 +31,7 @@ class AccessPlan:
     denied: dict[str, str]
     denied_paths: tuple[DeniedPath, ...]
 
-    def summary(self, purpose_ref: str | None, strict: bool) -> dict:
+    def summary(self, purpose_ref: str | None, strict: bool) -> dict[str, Any]:
         return {
             "purpose": self.decisions.purpose,
             "purposeRef": purpose_ref,

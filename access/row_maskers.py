@@ -12,6 +12,10 @@ def token_domain(department: str, purpose: str) -> str:
     return f"{department}/{purpose}"
 
 
+# policy version, department, roles, purpose, day, masked fields with their kinds, denied fields
+_Key = tuple[str, str, tuple[str, ...], str, date, frozenset[tuple[str, str]], frozenset[str]]
+
+
 class RowMaskerCache:
     """Fields nobody selected are never output, so they are not masked either."""
 
@@ -19,7 +23,7 @@ class RowMaskerCache:
         self._type_names = type_names
         self._token_key = token_key
         self._capacity = capacity
-        self._cache: OrderedDict[tuple, dict[str, RowMasker | None]] = OrderedDict()
+        self._cache: OrderedDict[_Key, dict[str, RowMasker | None]] = OrderedDict()
 
     def get(self, plan: AccessPlan, today: date) -> dict[str, RowMasker | None]:
         decisions = plan.decisions

@@ -1,7 +1,7 @@
 """Loading generated rows into a department's own store."""
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Table
 
@@ -19,7 +19,7 @@ CHUNK_ROWS = 2000
 async def load_department(
     database_url: str,
     department: Department,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Drop and recreate the department's table, then insert `rows` in chunks, in one transaction.

@@ -8,6 +8,7 @@ import asyncio
 import datetime
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -48,7 +49,7 @@ def main(
 
 
 async def _load_all(console: Console, dataset: Dataset, targets: dict[Department, str]) -> None:
-    rows: dict[Department, list[dict]] = {
+    rows: dict[Department, list[dict[str, Any]]] = {
         "population": dataset.persons, "entity": dataset.entities, "licence": dataset.licences,
     }
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

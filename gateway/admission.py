@@ -47,7 +47,8 @@ class Admission:
 
 
 def admission_of(connection: HTTPConnection) -> Admission:
-    return connection.scope[SCOPE_KEY]
+    admission: Admission = connection.scope[SCOPE_KEY]
+    return admission
 
 
 class Admitter:

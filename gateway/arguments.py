@@ -29,14 +29,14 @@ def key_arguments(catalog: Catalog) -> KeyArguments:
 
 
 def check_key_arguments(schema: GraphQLSchema, keys: KeyArguments, roots: Sequence[SelectedField],
-                        variables: VariableValues, max_keys: int, asked: set[str]) -> list[dict]:
+                        variables: VariableValues, max_keys: int, asked: set[str]) -> list[dict[str, Any]]:
     """One BAD_USER_INPUT (or TOO_MANY_KEYS) error per bad argument value; empty when every key is well formed.
 
     The normalised keys asked for are added to `asked` (the access record lists them as subjects).
     """
     query_type = schema.query_type
     assert query_type is not None  # the gateway's schema always has its Query type
-    problems: list[dict] = []
+    problems: list[dict[str, Any]] = []
     for field in roots:
         field_def = query_type.fields[field.name]
         try:
@@ -52,7 +52,7 @@ def check_key_arguments(schema: GraphQLSchema, keys: KeyArguments, roots: Sequen
 
 
 def _check(field: SelectedField, argument: str, value: Any, normalize: Normalizer, max_keys: int,
-           asked: set[str]) -> list[dict]:
+           asked: set[str]) -> list[dict[str, Any]]:
     path = list(field.path)
     if isinstance(value, list):
         if len(value) > max_keys:

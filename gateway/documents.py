@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_ast, validate
 
@@ -51,7 +52,7 @@ class DocumentCache:
         return document
 
 
-def _located(exc: GraphQLError, code: ErrorCode) -> dict:
+def _located(exc: GraphQLError, code: ErrorCode) -> dict[str, Any]:
     shaped = error(exc.message, code)
     if exc.locations:
         shaped["locations"] = [{"line": loc.line, "column": loc.column} for loc in exc.locations]

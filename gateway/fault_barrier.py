@@ -19,7 +19,8 @@ REQUEST_ID = "request_id"
 
 
 def request_id_of(request: Request) -> str:
-    return request.state.request_id
+    request_id: str = request.state.request_id
+    return request_id
 
 
 class FaultBarrier:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from graphql import GraphQLError
 
@@ -20,8 +21,8 @@ def field_path(path: Iterable[str | int] | None) -> tuple[str, ...]:
     return tuple(p for p in (path or ()) if isinstance(p, str))
 
 
-def shape_execution_errors(errors: Iterable[GraphQLError], request_id: str) -> list[dict]:
-    shaped: dict[tuple, dict] = {}
+def shape_execution_errors(errors: Iterable[GraphQLError], request_id: str) -> list[dict[str, Any]]:
+    shaped: dict[tuple[tuple[str, ...], ErrorCode, str], dict[str, Any]] = {}
     for exc in errors:
         path = field_path(exc.path)
         original = exc.original_error
@@ -47,7 +48,7 @@ def shape_execution_errors(errors: Iterable[GraphQLError], request_id: str) -> l
     return list(shaped.values())
 
 
-def denied_field_errors(plan: AccessPlan) -> list[dict]:
+def denied_field_errors(plan: AccessPlan) -> list[dict[str, Any]]:
     return [
         error(f"{denied.decision.field} is not shared with this caller for this purpose",
               ErrorCode.FORBIDDEN_FIELD, list(denied.path), field=denied.decision.field,

@@ -65,8 +65,9 @@ class CheckpointIssuer:
 
 
 async def _size(connection: AsyncConnection) -> int:
-    return (await connection.execute(
+    size: int = (await connection.execute(
         select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))).scalar_one()
+    return size
 
 
 async def _latest(connection: AsyncConnection) -> _Latest:

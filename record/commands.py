@@ -33,6 +33,7 @@ from record.verify import verify_log
 from settings import Settings
 
 T = TypeVar("T")
+ProvenAccess = tuple[int, dict[str, Any], bytes, list[bytes]]  # seq, entry, leaf hash, inclusion proof
 app = typer.Typer(help="The access record: verify, checkpoint, trace, usage, prune.", no_args_is_help=True)
 console = Console()
 errors = Console(stderr=True)
@@ -125,7 +126,7 @@ def subject(identifier: str = typer.Argument(..., help="A citizen ID number or a
         raise _fail(f"{identifier!r} is {error.reason}") from None
     signer = checkpoint_signer(settings)
 
-    async def trace(access_log: AccessRecord) -> tuple[list, str | None]:
+    async def trace(access_log: AccessRecord) -> tuple[list[ProvenAccess], str | None]:
         found = await access_log.entries_for_subjects([tag])
         if not found:
             return [], None

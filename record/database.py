@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 from sqlalchemy import event, select, update
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from record.schema import STATE_ROW, access_log_state, access_log_subject_index, create_log_tables
 
@@ -117,7 +119,7 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     path = url.database
 
     @event.listens_for(engine.sync_engine, "connect")
-    def configure(dbapi_connection, connection_record) -> None:
+    def configure(dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -126,14 +128,15 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
         connection_record.info[_FILE_IDENTITY] = _file_identity(path)
 
     @event.listens_for(engine.sync_engine, "checkout")
-    def still_the_same_file(dbapi_connection, connection_record, connection_proxy) -> None:
+    def still_the_same_file(dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry,
+                            connection_proxy: PoolProxiedConnection) -> None:
         """An open connection keeps writing to its file after the file is deleted or replaced, and SQLite
         reports success: such a connection is dropped and a new one opened, which fails if the file is gone."""
         if _file_identity(path) != connection_record.info.get(_FILE_IDENTITY):
             raise DisconnectionError(f"the access log file {path} was removed or replaced")
 
     @event.listens_for(engine.sync_engine, "begin")
-    def begin(connection) -> None:
+    def begin(connection: Connection) -> None:
         locking = connection.get_execution_options().get(_LOCKING, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if locking else "BEGIN")
 

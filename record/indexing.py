@@ -21,7 +21,7 @@ BATCH = 2000
 async def index_subjects(database: LogDatabase, batch: int = BATCH) -> int:
     """Index the next `batch` entries not yet indexed; how many it indexed (0 when caught up)."""
     async with database.indexing() as (connection, indexed):
-        size = (await connection.execute(
+        size: int = (await connection.execute(
             select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))).scalar_one()
         upto = min(size, indexed + batch)
         if upto == indexed:

@@ -52,7 +52,7 @@ async def entries_of_kind(connection: AsyncConnection, kind: str, since: datetim
     return [(seq, entry) for seq, entry in await _with_bodies(connection, query) if entry.get("kind") == kind]
 
 
-async def _with_bodies(connection: AsyncConnection, query: Select) -> list[tuple[int, dict[str, Any]]]:
+async def _with_bodies(connection: AsyncConnection, query: Select[int, str]) -> list[tuple[int, dict[str, Any]]]:
     rows = await connection.execute(query.where(log_entries.body.is_not(None)).order_by(log_entries.seq))
     return [(seq, json.loads(body)) for seq, body in rows]
 

@@ -38,11 +38,12 @@ async def prune(database: LogDatabase, before: datetime) -> int:
 
 
 async def _first_kept(connection: AsyncConnection, before: datetime) -> int:
-    first_recent = (await connection.execute(
+    first_recent: int | None = (await connection.execute(
         select(func.min(log_entries.seq)).where(log_entries.logged_at >= before))).scalar()
     if first_recent is not None:
         return first_recent
-    return (await connection.execute(select(func.coalesce(func.max(log_entries.seq) + 1, 0)))).scalar_one()
+    size: int = (await connection.execute(select(func.coalesce(func.max(log_entries.seq) + 1, 0)))).scalar_one()
+    return size
 
 
 async def _first_unpruned(connection: AsyncConnection, cut: int) -> int:

@@ -93,7 +93,7 @@ class _Verification:
                             self._pruned, problem)
 
     async def _log_size(self) -> int:
-        size = (await self._connection.execute(
+        size: int | None = (await self._connection.execute(
             select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))).scalar()
         if size is None:
             raise _Problem("the log has no state row (access_log_state)")
@@ -200,7 +200,7 @@ class _Verification:
         proof = consistency_proof(old_size, size, subtree) if old_size else []
         return root_from(size, subtree, self._hasher), proof
 
-    async def _checkpoint_rows(self) -> AsyncIterator[Row]:
+    async def _checkpoint_rows(self) -> AsyncIterator[Row[int, bytes, str]]:
         after = -1
         while True:
             page = (await self._connection.execute(

@@ -9,12 +9,16 @@ from strawberry.types import Info
 
 from catalog.formats import InvalidIdentifier
 from record.canonical import canonical_json
+from record.store import AccessRecord
 from record.subjects import subject_tag
+from resolvers.context import ResolverContext
 from resolvers.errors import BadArgument
 
 
-def _log(info: Info) -> Any:
-    return info.context.record
+def _log(info: Info[ResolverContext, Any]) -> AccessRecord:
+    record = info.context.record
+    assert record is not None  # the auditors' fields are served once the access record is open
+    return record
 
 
 def _time(name: str, value: str) -> datetime:
@@ -31,7 +35,7 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
 
-async def _with_proofs(info: Info, found: list[tuple[int, dict]]) -> list[dict[str, Any]]:
+async def _with_proofs(info: Info, found: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
     log = _log(info)
     if found:
         await log.checkpoint_now()

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -11,6 +11,9 @@ from catalog import Catalog
 from connectors.base import Connector, Row, SourceUnavailable
 from resolvers.rows import RowIntake, RowMasker, raw_key
 from resolvers.trace import OK, UNAVAILABLE, RequestTrace
+
+T = TypeVar("T")
+BatchLoad = Callable[[list[str]], Coroutine[Any, Any, list[T]]]  # keys -> one value per key, in their order
 
 
 async def _fetch(connector: Connector, by: str, keys: list[str], intake: RowIntake, trace: RequestTrace) -> list[Row]:
@@ -23,7 +26,7 @@ async def _fetch(connector: Connector, by: str, keys: list[str], intake: RowInta
     return intake(rows)
 
 
-def _one_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> Callable:
+def _one_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> BatchLoad[Row | None]:
     async def load(keys: list[str]) -> list[Row | None]:
         rows = await _fetch(connector, by, keys, intake, trace)
         hidden = raw_key(by)
@@ -33,7 +36,7 @@ def _one_per_key(connector: Connector, by: str, intake: RowIntake, trace: Reques
     return load
 
 
-def _many_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> Callable:
+def _many_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> BatchLoad[list[Row]]:
     async def load(keys: list[str]) -> list[list[Row]]:
         rows = await _fetch(connector, by, keys, intake, trace)
         hidden = raw_key(by)
@@ -45,7 +48,7 @@ def _many_per_key(connector: Connector, by: str, intake: RowIntake, trace: Reque
     return load
 
 
-class BatchLoader(DataLoader):
+class BatchLoader(DataLoader[str, Any]):
     """aiodataloader's batching and cache, with a `load_many` that skips a gather over a future per key.
 
     Every key still goes through `load` (so loads made in the same tick share one batch and every

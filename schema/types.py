@@ -21,7 +21,7 @@ def _field_description(entry: CatalogField) -> str:
     return text
 
 
-def _is_type_of(type_name: str) -> classmethod:
+def _is_type_of(type_name: str) -> classmethod[Any, [Any, Any], bool]:
     def is_type_of(cls: type, obj: Any, info: Any) -> bool:
         return isinstance(obj, dict) and obj.get(TYPE_KEY) == type_name
 

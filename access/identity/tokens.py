@@ -73,7 +73,7 @@ class TokenVerifier:
             raise Unauthenticated("the token is malformed or uses an algorithm not accepted here") from None
 
 
-def _caller_from(claims: dict, departments: Collection[str]) -> Caller:
+def _caller_from(claims: dict[str, Any], departments: Collection[str]) -> Caller:
     system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
     if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
         raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "

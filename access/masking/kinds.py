@@ -14,6 +14,7 @@ from access.masking.suppress import keep_ends, mask_bank_card, mask_email, mask_
 from catalog.mask_kinds import MASK_KIND_SPECS
 
 MaskFunction = Callable[[Any, Mapping[str, Any], MaskContext], Any]
+TextMask = Callable[[Any, Mapping[str, Any], MaskContext], str | None]
 
 HOLDER_CODE_TYPE_FIELD = "holderCodeType"
 CITIZEN_ID_HOLDER = "111"  # GA/T 517 居民身份证
@@ -28,28 +29,28 @@ class MaskKind:
     graphql_types: frozenset[str]  # GraphQL scalar types the output is valid for
 
 
-def _text_rule(rule: Callable[[str], str | None]) -> MaskFunction:
+def _text_rule(rule: Callable[[str], str | None]) -> TextMask:
     def apply(value: Any, row: Mapping[str, Any], context: MaskContext) -> str | None:
         return None if value is None else rule(str(value))
 
     return apply
 
 
-def _contextual_rule(rule: Callable[[str, MaskContext], str | None]) -> MaskFunction:
+def _contextual_rule(rule: Callable[[str, MaskContext], str | None]) -> TextMask:
     def apply(value: Any, row: Mapping[str, Any], context: MaskContext) -> str | None:
         return None if value is None else rule(str(value), context)
 
     return apply
 
 
-def _keep(head: int, tail: int, min_hidden: int = 1) -> MaskFunction:
+def _keep(head: int, tail: int, min_hidden: int = 1) -> TextMask:
     return _text_rule(lambda text: keep_ends(text, head, tail, min_hidden))
 
 
 _citizen_id_strong = _keep(1, 1)
 _citizen_id_partial = _keep(6, 4)
-_HOLDER_CODE_MASKS: dict[str | None, MaskFunction] = {CITIZEN_ID_HOLDER: _citizen_id_partial,
-                                                      LEGAL_ENTITY_HOLDER: _text_rule(str)}
+_HOLDER_CODE_MASKS: dict[str | None, TextMask] = {CITIZEN_ID_HOLDER: _citizen_id_partial,
+                                                  LEGAL_ENTITY_HOLDER: _text_rule(str)}
 
 
 def _mask_holder_code(value: Any, row: Mapping[str, Any], context: MaskContext) -> str | None:

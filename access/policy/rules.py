@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from access.policy.registry import PolicyError, read_policy_file
-from catalog import Catalog, ShareClass
+from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
 
 EFFECTS = frozenset({"clear", "mask"})
 ROLE_PREFIX = "role:"
 GROUP_PREFIX = "group:"
 ANY = "*"
+
+Governed = Mapping[str, CatalogField | CatalogRelation]  # Catalog.governed
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def scan_rules(text: str, catalog: Catalog, departments: Collection[str], purpos
     return RuleSet(tuple(rules), tuple(groupings)), problems
 
 
-def _rule(cells: list[str], number: int, where: str, governed: dict, departments: Collection[str],
+def _rule(cells: list[str], number: int, where: str, governed: Governed, departments: Collection[str],
           purposes: Collection[str]) -> Rule:
     if len(cells) not in (5, 6):
         raise PolicyError(f"{where}: a rule is 'p, subject, purpose, field, effect, basis' "
@@ -120,7 +122,7 @@ def _check_subject(subject: str, where: str, departments: Collection[str]) -> No
                       "(write a department code, 'role:<name>' or 'group:<name>')")
 
 
-def _check_target(target: str, where: str, governed: dict) -> None:
+def _check_target(target: str, where: str, governed: Governed) -> None:
     if target in {c.value for c in ShareClass} or target in governed:
         return
     if target.endswith(".*") and any(name.startswith(target[:-1]) for name in governed):

@@ -26,7 +26,7 @@ async def propagating(settings: Settings, policies: PolicyStore, suspensions: Su
     not start); then both followed until shutdown."""
     client = redis_client(settings.redis_url) if settings.redis_url else None
     database = LogDatabase(settings.access_log_url)
-    tasks: list[asyncio.Task] = []
+    tasks: list[asyncio.Task[None]] = []
 
     def watcher(state: str, interval: float, shown: PolicyStore | Suspensions) -> Watcher:
         if client is None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, delete, insert, select, update
+from sqlalchemy import BigInteger, Column, MetaData, Row, String, Table, Text, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -92,5 +92,5 @@ class SuspensionStore:
         return removed.rowcount > 0
 
 
-def _suspension(row) -> Suspension:
+def _suspension(row: Row[Any]) -> Suspension:
     return Suspension(row.scope, row.name, row.reason, row.suspended_by, row.suspended_at, row.entry)

@@ -1,6 +1,7 @@
 """The batch query of the licence service: request validation and the one SELECT it runs."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy import Select, bindparam, select
@@ -26,7 +27,7 @@ class BatchQuery:
     keys: list[str]  # distinct, in request order
 
     @property
-    def statement(self) -> Select:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         """SELECT … WHERE <key column> IN (:keys); bind `keys` when executing."""
         return _STATEMENTS[self.by]
 

@@ -3,6 +3,7 @@
 import datetime
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from faker import Faker
 
@@ -15,9 +16,9 @@ from departments.synthetic.people import generate_people
 
 @dataclass(frozen=True)
 class Dataset:
-    persons: list[dict]  # rk_jbxx rows
-    entities: list[dict]  # fr_jbxx rows
-    licences: list[dict]  # dzzz_zzxx rows
+    persons: list[dict[str, Any]]  # rk_jbxx rows
+    entities: list[dict[str, Any]]  # fr_jbxx rows
+    licences: list[dict[str, Any]]  # dzzz_zzxx rows
 
 
 def generate_dataset(

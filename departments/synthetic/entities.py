@@ -4,6 +4,7 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from faker import Faker
 
@@ -110,11 +111,11 @@ def generate_entities(
     count: int,
     rng: random.Random,
     faker: Faker,
-    people: list[dict],
+    people: list[dict[str, Any]],
     addresses: Addresses,
     authorities: Authorities,
     as_of: datetime.date,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     adults = [p for p in people if p["ryztdm"] == "0" and age_on(p["csrq"], as_of) >= _ADULT_AGE]
     if not adults:
         raise ValueError("the population has no living adult to act as legal representative")
@@ -132,12 +133,12 @@ def _entity(
     rng: random.Random,
     faker: Faker,
     kind: EntityKind,
-    representative: dict,
+    representative: dict[str, Any],
     addresses: Addresses,
     authorities: Authorities,
     as_of: datetime.date,
     codes: set[str],
-) -> dict:
+) -> dict[str, Any]:
     earliest = max(kind.earliest, add_years(representative["csrq"], _ADULT_AGE))
     established = _recent_biased_date(rng, earliest, as_of)
     county = _registration_county(rng, representative, established)
@@ -166,7 +167,7 @@ def _recent_biased_date(rng: random.Random, first: datetime.date, last: datetime
     return datetime.date.fromordinal(round(rng.triangular(first.toordinal(), last.toordinal(), last.toordinal())))
 
 
-def _registration_county(rng: random.Random, representative: dict, established: datetime.date) -> County:
+def _registration_county(rng: random.Random, representative: dict[str, Any], established: datetime.date) -> County:
     # The code region is the registering authority's when the code was assigned (2015 at the earliest).
     assigned_year = max(established.year, _UNIFORM_CODE_REFORM.year)
     home = county_by_code()[representative["hjdssxdm"]]

@@ -9,6 +9,7 @@ import itertools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from catalog.code_tables import LICENCE_TYPES
 from departments.synthetic.authorities import Authorities, Authority
@@ -67,14 +68,16 @@ class Series:
 
 
 def person_series(
-    rng: random.Random, person: dict, residence: County, authorities: Authorities, as_of: datetime.date
+    rng: random.Random, person: dict[str, Any], residence: County, authorities: Authorities, as_of: datetime.date
 ) -> list[Series]:
     holder = _Person(person, county_by_code()[person["hjdssxdm"]], residence, person["swrq"] or as_of)
     rules = (_driving_licence, _residence_permit, _teacher_qualification, _physician_qualification, _disability_card)
     return [series for rule in rules if (series := rule(rng, holder, authorities)) is not None]
 
 
-def entity_series(rng: random.Random, entity: dict, authorities: Authorities, as_of: datetime.date) -> list[Series]:
+def entity_series(
+    rng: random.Random, entity: dict[str, Any], authorities: Authorities, as_of: datetime.date
+) -> list[Series]:
     """The business licence first (every entity has one), then the permits its industry needs."""
     holder = _Entity(entity, county_by_code()[entity["tyshxydm"][2:8]], as_of)
     rules = (_food_permit, _road_transport_permit, _construction_qualification)
@@ -84,7 +87,7 @@ def entity_series(rng: random.Random, entity: dict, authorities: Authorities, as
 
 @dataclass(frozen=True)
 class _Person:
-    row: dict
+    row: dict[str, Any]
     household: County
     residence: County
     last_day: datetime.date  # death or as_of
@@ -158,7 +161,7 @@ def _disability_card(rng: random.Random, person: _Person, authorities: Authoriti
 
 @dataclass(frozen=True)
 class _Entity:
-    row: dict
+    row: dict[str, Any]
     county: County
     as_of: datetime.date
 
@@ -232,7 +235,7 @@ def _successive_terms(first: datetime.date, years: Iterable[int | None], last_da
     return tuple(terms)
 
 
-def _business_licence_versions(rng: random.Random, entity: dict, as_of: datetime.date) -> tuple[Term, ...]:
+def _business_licence_versions(rng: random.Random, entity: dict[str, Any], as_of: datetime.date) -> tuple[Term, ...]:
     """A new version for each registered change; all versions keep the operating period."""
     established = entity["clrq"]
     operating_until = _operating_until(rng, entity, as_of)
@@ -241,7 +244,7 @@ def _business_licence_versions(rng: random.Random, entity: dict, as_of: datetime
     return tuple(Term(issued, established, operating_until) for issued in [established, *dates])
 
 
-def _operating_until(rng: random.Random, entity: dict, as_of: datetime.date) -> datetime.date | None:
+def _operating_until(rng: random.Random, entity: dict[str, Any], as_of: datetime.date) -> datetime.date | None:
     if entity["ztlx"] not in _COMPANY_TYPES or rng.random() < 0.6:
         return None
     until = add_years(entity["clrq"], rng.choice(_OPERATING_PERIOD_YEARS))

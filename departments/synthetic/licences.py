@@ -4,6 +4,7 @@ import datetime
 import random
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from catalog.code_tables import LICENCE_TYPES
 from catalog.formats import make_licence_id
@@ -22,10 +23,10 @@ def generate_licences(
     count: int,
     rng: random.Random,
     population: Population,
-    entities: list[dict],
+    entities: list[dict[str, Any]],
     authorities: Authorities,
     as_of: datetime.date,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Exactly `count` licences, about PERSON_SHARE person-held, one business licence per entity at least.
 
     When one side cannot hold its share coherently (too few people or entities), the other side
@@ -77,7 +78,7 @@ class _Numbering:
 
 def _latest_rows(
     rng: random.Random, series: Series, kept: int, numbering: _Numbering, as_of: datetime.date
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Rows of the last `kept` terms; versions of one licence share its serial number."""
     shared_serial = None
     if series.versioned:

@@ -3,6 +3,7 @@
 import datetime
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from faker import Faker
 
@@ -22,14 +23,14 @@ _DEATHS_RECORDED_YEARS = 10
 
 @dataclass(frozen=True)
 class Population:
-    rows: list[dict]
+    rows: list[dict[str, Any]]
     residence_county: dict[str, County]  # gmsfhm -> county of the current address (xzz)
 
 
 def generate_people(
     count: int, rng: random.Random, faker: Faker, addresses: Addresses, as_of: datetime.date
 ) -> Population:
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     residence_county: dict[str, County] = {}
     issued_ids: set[str] = set()
     for _ in range(count):
@@ -41,7 +42,7 @@ def generate_people(
 
 def _person(
     rng: random.Random, faker: Faker, addresses: Addresses, as_of: datetime.date, issued_ids: set[str]
-) -> tuple[dict, County]:
+) -> tuple[dict[str, Any], County]:
     birth_date = demographics.random_birth_date(rng, as_of)
     gender_code = "1" if rng.random() < _MALE_SHARE else "2"
     assigning = random_county(rng, existing_in=birth_date.year)
