@@ -7,12 +7,20 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: install install-test serve test test-fast lint token keys bench load policy
 
+GRAPHIQL_ASSETS := gateway/assets/vendor
+
 # The runtime's pinned dependencies, and the project itself installed editable: .venv/bin/huitong runs this checkout.
-$(INSTALLED): requirements.lock pyproject.toml
+$(INSTALLED): requirements.lock pyproject.toml | $(GRAPHIQL_ASSETS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Huitong needs Python 3.11 or newer")'
 	@$(PYTHON) -m venv $(VENV)
 	@$(PIP) -r requirements.lock >&2
 	@$(PIP) --no-deps -e . >&2
+	@touch $@
+
+# GraphiQL's files, from the npm registry, each checked against the hash pinned in the lock (the standard library
+# only, so before the virtualenv exists); GraphiQL's page is served from them, never from a CDN.
+$(GRAPHIQL_ASSETS): gateway/assets/graphiql.lock.json gateway/assets/fetch.py gateway/assets/pins.py
+	@$(PYTHON) -m gateway.assets.fetch
 	@touch $@
 
 $(TEST_INSTALLED): $(INSTALLED) requirements-test.lock

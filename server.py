@@ -22,6 +22,7 @@ from gateway.admin_policy import ADMIN_API, AdminPolicyRoutes
 from gateway.admission import AdmissionMiddleware, Admitter
 from gateway.documents import DocumentCache
 from gateway.endpoint import GraphQLEndpoint
+from gateway.graphiql_assets import GRAPHIQL_ASSETS
 from gateway.health import Health
 from gateway.middleware import middleware
 from gateway.query_limits import DocumentLimits
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", health.ready),
             *record.routes(),
             *AdminPolicyRoutes(runtime).routes(),
+            *(GRAPHIQL_ASSETS.routes() if runtime.settings.dev_mode else []),  # the files of the endpoint's GraphiQL
         ],
         middleware=[*middleware(runtime.settings), _admission(runtime)],
         lifespan=lifespan,

@@ -72,6 +72,7 @@ async function openWorkbench() {
     return;
   }
   $("sign-in").hidden = true;
+  $("sign-in-error").textContent = "";
   $("workbench").hidden = false;
   $("sign-out").hidden = false;
   departmentNames = Object.fromEntries(overview.departments.map((d) => [d.code, d.name]));

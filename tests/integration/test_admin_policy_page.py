@@ -1,5 +1,6 @@
 """The security officers' page at /admin/policy: its JSON endpoints open only to `security-officer` tokens,
-and, in a real headless Chromium, the matrix, a cell's explanation and the live-versus-disk diff."""
+and, in a real headless Chromium, only the sign-in until a token is accepted, then the matrix, a cell's explanation
+and the live-versus-disk diff."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,8 +12,8 @@ import pytest
 
 from access.decisions import compile_decisions
 from access.identity.minting import mint_token
-from control.workbench.matrix import cell_text
 from control.suspension.store import Suspension
+from control.workbench.matrix import cell_text
 from tests.control.workbench.support import copy_policy, line_of
 from tests.support.gateway import JWT_SECRET, Gateway, start_gateway
 
@@ -135,7 +136,8 @@ def test_the_officer_sees_matrix_explanation_and_diff_in_a_browser(gateway: Gate
             assert len(cells) == len(expected)
             for department, field, decision, label, colour in cells:
                 engine = expected[(department, field)]
-                assert (decision, label) == (engine.effect.value, cell_text(engine).replace(":", " ")), (department, field)
+                shown = (engine.effect.value, cell_text(engine).replace(":", " "))
+                assert (decision, label) == shown, (department, field)
                 assert colour == COLOURS[decision], (department, field)
             assert {cell[2] for cell in cells} == set(COLOURS)
 
@@ -162,3 +164,43 @@ def test_the_officer_sees_matrix_explanation_and_diff_in_a_browser(gateway: Gate
         finally:
             browser.close()
             rules.write_text(original, encoding="utf-8")
+
+
+def _shown(page) -> dict[str, bool]:
+    return {part: page.is_visible(part) for part in ("#sign-in", "#workbench", "#sign-out")}
+
+
+SIGN_IN_ONLY = {"#sign-in": True, "#workbench": False, "#sign-out": False}
+WORKBENCH = {"#sign-in": False, "#workbench": True, "#sign-out": True}
+
+
+def test_only_the_sign_in_shows_until_a_token_is_accepted(gateway: Gateway) -> None:
+    with _chromium() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(f"{gateway.url}/admin/policy")
+            page.wait_for_load_state("load")
+            assert _shown(page) == SIGN_IN_ONLY
+
+            for token, refusal in [(_token(["auditor"]), "open only to callers with the role 'security-officer'"),
+                                   ("not-a-token", "the token is malformed")]:  # 403, then 401
+                page.fill("#token", token)
+                page.click("#token-form button[type=submit]")
+                page.wait_for_selector(f"#sign-in-error:has-text(\"{refusal}\")")
+                assert _shown(page) == SIGN_IN_ONLY
+
+            page.fill("#token", _token(["security-officer"]))
+            page.click("#token-form button[type=submit]")
+            page.wait_for_selector("#workbench", state="visible")
+            assert _shown(page) == WORKBENCH
+            assert page.inner_text("#sign-in-error") == ""
+
+            page.click("#sign-out")
+            page.wait_for_selector("#workbench", state="hidden")
+            assert _shown(page) == SIGN_IN_ONLY
+            page.reload()
+            page.wait_for_load_state("load")
+            assert _shown(page) == SIGN_IN_ONLY  # the token went with the sign-out
+        finally:
+            browser.close()

@@ -1,15 +1,12 @@
-"""Security headers on every answer, CORS from an allow-list, and a GraphiQL page its own policy lets run."""
+"""Security headers on every answer, CORS from an allow-list, and GraphiQL's page under a policy of its own."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 from pydantic import ValidationError
 
 from access.identity.minting import mint_token
@@ -18,7 +15,6 @@ from settings import Settings
 from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Gateway, Stores, start_gateway
 
 ALLOWED = "https://app.example.gov.cn"
-CHROMIUM = "/usr/bin/chromium"
 SIGNED = {"authorization": f"Bearer {mint_token(JWT_SECRET, 'test-system', 'civil-affairs', [])}",
           "x-purpose": "social-assistance-review"}
 
@@ -84,38 +80,17 @@ def test_hsts_only_over_https(sqlite_stores: Stores, tmp_path) -> None:
     assert b"strict-transport-security" not in answer("http")
 
 
-def test_graphiql_page_has_a_policy_allowing_exactly_its_scripts(gateway: Gateway) -> None:
+def test_graphiql_page_has_a_policy_of_its_own_origin(gateway: Gateway) -> None:
+    """Its policy allows scripts from this origin only, and the page holds none inline (GraphiQL itself runs
+    under it in a browser in test_graphiql_offline)."""
     page = httpx.get(gateway.url + "/graphql", headers={"accept": "text/html"})
     policy = page.headers["content-security-policy"]
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src ")).split()[1:]
-    inline = re.findall(r"<script>(.*?)</script>", page.text, re.DOTALL)
-    assert inline
-    for script in inline:
-        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in script_src
-    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert script_src == ["'self'"]
+    assert not re.findall(r"<script(?![^>]*\bsrc=)", page.text)
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
     assert "frame-ancestors 'none'" in policy
     assert page.headers["x-frame-options"] == "DENY"
-
-
-def test_graphiql_runs_under_its_policy_in_a_browser(gateway: Gateway) -> None:
-    """Chromium enforces the page's policy: the inline script runs and GraphiQL's assets are fetched
-    (answered here from nothing, as this machine has no network)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            page = browser.new_page()
-            asked, violations = [], []
-            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-            page.route("https://unpkg.com/**", lambda route: (asked.append(route.request.url), route.abort()))
-            page.goto(gateway.url + "/graphql")
-            page.wait_for_load_state("load")
-            assert page.evaluate("typeof EXAMPLE_QUERY") == "string"
-        finally:
-            browser.close()
-    assert any(url.endswith("graphiql.min.js") for url in asked)
-    assert any(url.endswith("graphiql.min.css") for url in asked)
-    assert not violations
 
 
 def test_cors_preflight_from_an_allowed_origin(gateway: Gateway) -> None:
