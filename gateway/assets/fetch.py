@@ -55,9 +55,10 @@ def _in_place(packages: Iterable[PinnedPackage], vendor: Path) -> bool:
 def _download(url: str) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
-            return response.read()
+            body: bytes = response.read()
     except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
         raise FetchRefused(f"cannot download {url}: {exc}") from exc
+    return body
 
 
 def _pinned_files(package: PinnedPackage, tarball: bytes) -> list[tuple[str, bytes]]:
