@@ -9,19 +9,22 @@ committing. So entries get consecutive positions in commit order, across process
 """
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-from sqlalchemy import event, select, update
+from sqlalchemy import MetaData, event, select, update
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-from record.schema import STATE_ROW, access_log_state, access_log_subject_index, create_log_tables
+from record.schema import STATE_ROW, access_log_state, access_log_subject_index, metadata, seed_state_rows
 
+CREATE_ATTEMPTS = 5
+CREATE_RETRY_SECONDS = 0.1
 WAIT_SECONDS = 10  # longest wait for a connection, a statement or the writers' lock before giving up
 _LOCKING = "access_log_locking"
 _FILE_IDENTITY = "access_log_file"
@@ -91,10 +94,31 @@ class LogDatabase:
             yield connection, indexed
 
     async def create_tables(self) -> None:
-        await create_log_tables(self._locking)
+        await create_missing(self.engine, metadata, seed_state_rows)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def create_missing(engine: AsyncEngine, tables: MetaData,
+                         then: Callable[[AsyncConnection], Awaitable[None]] | None = None) -> None:
+    """Create the tables of `tables` that are missing (and run `then` in the same transaction), as a writer: on
+    SQLite the transaction takes the write lock first, so it waits for another writer instead of failing.
+
+    Processes starting together on a fresh database race to create them; the loser's CREATE or INSERT fails,
+    and its next attempt, a moment later, finds what the winner made."""
+    locking = engine.execution_options(**{_LOCKING: True})
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            async with locking.begin() as connection:
+                await connection.run_sync(tables.create_all)
+                if then is not None:
+                    await then(connection)
+            return
+        except DBAPIError:
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            await asyncio.sleep(CREATE_RETRY_SECONDS * attempt)
 
 
 def _create_engine(url: URL) -> AsyncEngine:

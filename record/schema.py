@@ -20,8 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeDecorator
 
 STATE_ROW = 1
@@ -95,27 +94,12 @@ access_log_checkpoints = Table(
     Column("note", Text, nullable=False),
 )
 
-_CREATE_ATTEMPTS = 3
-
-
-async def create_log_tables(engine: AsyncEngine) -> None:
-    """Create the tables and the state row where missing.
-
-    Workers starting together on a fresh database race to create them; the loser's CREATE or INSERT
-    fails, and its next attempt finds what the winner made."""
-    for attempt in range(1, _CREATE_ATTEMPTS + 1):
-        try:
-            async with engine.begin() as connection:
-                await connection.run_sync(metadata.create_all)
-                state = await connection.execute(
-                    select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))
-                if state.first() is None:
-                    await connection.execute(insert(access_log_state).values(id=STATE_ROW, size=0))
-                indexed = await connection.execute(
-                    select(access_log_subject_index.c.indexed_size).where(access_log_subject_index.c.id == STATE_ROW))
-                if indexed.first() is None:
-                    await connection.execute(insert(access_log_subject_index).values(id=STATE_ROW, indexed_size=0))
-            return
-        except DBAPIError:
-            if attempt == _CREATE_ATTEMPTS:
-                raise
+async def seed_state_rows(connection: AsyncConnection) -> None:
+    """The single rows that hold the tree's size and how far the subject index reaches, where missing."""
+    state = await connection.execute(select(access_log_state.c.size).where(access_log_state.c.id == STATE_ROW))
+    if state.first() is None:
+        await connection.execute(insert(access_log_state).values(id=STATE_ROW, size=0))
+    indexed = await connection.execute(
+        select(access_log_subject_index.c.indexed_size).where(access_log_subject_index.c.id == STATE_ROW))
+    if indexed.first() is None:
+        await connection.execute(insert(access_log_subject_index).values(id=STATE_ROW, indexed_size=0))

@@ -19,11 +19,12 @@ from typing import Literal, NamedTuple
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, or_, select, update
 from sqlalchemy.dialects import mysql
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from access.policy.registry import PolicyError
 from control.publication.changes import PolicyChange
+from record.database import create_missing
 from record.schema import NAME_LENGTH, UtcDateTime
 
 Via = Literal["files", "publish", "bootstrap"]
@@ -57,15 +58,7 @@ class PolicyPublications:
         self._engine = engine
 
     async def create_table(self) -> None:
-        """Create the table if missing; processes starting together race, and the loser's next try finds it."""
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                async with self._engine.begin() as connection:
-                    await connection.run_sync(metadata.create_all)
-                return
-            except DBAPIError:
-                if attempt == _ATTEMPTS:
-                    raise
+        await create_missing(self._engine, metadata)
 
     async def publish(self, files: Mapping[str, str], version: str, by: str, via: Via,
                       only_if_empty: bool = False) -> int:

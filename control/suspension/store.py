@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import BigInteger, Column, MetaData, Row, String, Table, Text, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from record.database import create_missing
 from record.schema import NAME_LENGTH, UtcDateTime
 
 Scope = Literal["system", "department"]
-_CREATE_ATTEMPTS = 3
 
 metadata = MetaData()
 
@@ -50,15 +50,7 @@ class SuspensionStore:
         self._engine = engine
 
     async def create_table(self) -> None:
-        """Create the table if missing; processes starting together race, and the loser's next try finds it."""
-        for attempt in range(1, _CREATE_ATTEMPTS + 1):
-            try:
-                async with self._engine.begin() as connection:
-                    await connection.run_sync(metadata.create_all)
-                return
-            except DBAPIError:
-                if attempt == _CREATE_ATTEMPTS:
-                    raise
+        await create_missing(self._engine, metadata)
 
     async def all(self) -> list[Suspension]:
         async with self._engine.connect() as connection:
