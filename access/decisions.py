@@ -1,9 +1,10 @@
 """Decision maps: Casbin asked once per (department + roles, purpose, field), then plain dict lookups."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
+
+from cachetools import LRUCache
 
 from access.policy.rules import ROLE_PREFIX
 from access.policy.store import Policy
@@ -79,17 +80,11 @@ class DecisionCache:
 
     def __init__(self, catalog: Catalog, capacity: int = 512) -> None:
         self._catalog = catalog
-        self._capacity = capacity
-        self._maps: OrderedDict[tuple[str, str, tuple[str, ...], str], DecisionMap] = OrderedDict()
+        self._maps: LRUCache[tuple[str, str, tuple[str, ...], str], DecisionMap] = LRUCache(capacity)
 
     def get(self, policy: Policy, department: str, roles: tuple[str, ...], purpose: str) -> DecisionMap:
         key = (policy.version, department, roles, purpose)
         found = self._maps.get(key)
-        if found is not None:
-            self._maps.move_to_end(key)
-            return found
-        compiled = compile_decisions(policy, self._catalog, department, roles, purpose)
-        self._maps[key] = compiled
-        if len(self._maps) > self._capacity:
-            self._maps.popitem(last=False)
-        return compiled
+        if found is None:
+            found = self._maps[key] = compile_decisions(policy, self._catalog, department, roles, purpose)
+        return found

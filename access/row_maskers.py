@@ -1,8 +1,9 @@
 """One row masker per object type for a request: the selected MASK and DENY fields, applied on intake."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date
+
+from cachetools import LRUCache
 
 from access.masking import MaskContext, RowMasker, build_row_masker
 from access.plan import AccessPlan
@@ -22,8 +23,7 @@ class RowMaskerCache:
     def __init__(self, type_names: tuple[str, ...], token_key: bytes, capacity: int = 1024) -> None:
         self._type_names = type_names
         self._token_key = token_key
-        self._capacity = capacity
-        self._cache: OrderedDict[_Key, dict[str, RowMasker | None]] = OrderedDict()
+        self._cache: LRUCache[_Key, dict[str, RowMasker | None]] = LRUCache(capacity)
 
     def get(self, plan: AccessPlan, today: date) -> dict[str, RowMasker | None]:
         decisions = plan.decisions
@@ -31,7 +31,6 @@ class RowMaskerCache:
                frozenset(plan.masked.items()), frozenset(plan.denied))
         found = self._cache.get(key)
         if found is not None:
-            self._cache.move_to_end(key)
             return found
         context = MaskContext(self._token_key, token_domain(decisions.department, decisions.purpose), today)
         maskers: dict[str, RowMasker | None] = {}
@@ -41,6 +40,4 @@ class RowMaskerCache:
             denied = {name[len(prefix):] for name in plan.denied if name.startswith(prefix)}
             maskers[type_name] = build_row_masker(masked, denied, context) if masked or denied else None
         self._cache[key] = maskers
-        if len(self._cache) > self._capacity:
-            self._cache.popitem(last=False)
         return maskers

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_ast, validate
 
 from gateway.errors import ErrorCode, RequestRefused, error
@@ -17,8 +17,7 @@ class DocumentCache:
         self._schema = schema
         self._hide_suggestions = hide_suggestions  # "Did you mean ...?" names schema fields: development only
         self._limits = limits
-        self._capacity = capacity
-        self._documents: OrderedDict[str, tuple[DocumentNode | RequestRefused, str]] = OrderedDict()
+        self._documents: LRUCache[str, tuple[DocumentNode | RequestRefused, str]] = LRUCache(capacity)
 
     def get(self, query: str) -> tuple[DocumentNode, str]:
         """The parsed, valid document and the hash of its normalised text; or RequestRefused."""
@@ -28,10 +27,6 @@ class DocumentCache:
             text = print_ast(prepared) if isinstance(prepared, DocumentNode) else query
             found = (prepared, hashlib.sha256(text.encode()).hexdigest())
             self._documents[query] = found
-            if len(self._documents) > self._capacity:
-                self._documents.popitem(last=False)
-        else:
-            self._documents.move_to_end(query)
         document, digest = found
         if isinstance(document, RequestRefused):
             raise document

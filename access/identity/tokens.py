@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from cachetools import LRUCache
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
 REQUIRED_CLAIMS = ["exp", "sub", "dept"]
@@ -31,8 +31,7 @@ class TokenVerifier:
     def __init__(self, key: str | bytes, algorithms: list[str], capacity: int = 4096) -> None:
         self._key = key
         self._algorithms = algorithms
-        self._capacity = capacity
-        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._verified: LRUCache[str, dict[str, Any]] = LRUCache(capacity)
 
     @classmethod
     def with_secret(cls, secret: str) -> TokenVerifier:
@@ -51,10 +50,7 @@ class TokenVerifier:
             raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
         claims = self._verified.get(token)
         if claims is None:
-            claims = self._decode(token)
-            self._verified[token] = claims
-            if len(self._verified) > self._capacity:
-                self._verified.popitem(last=False)
+            claims = self._verified[token] = self._decode(token)
         elif claims["exp"] <= time.time():
             del self._verified[token]
             raise Unauthenticated("the token has expired")
