@@ -2,28 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from cachetools import LRUCache
 
+from access.datums import govern_datums
+from access.effects import CaseMask, Decision, Effect
 from access.policy.rules import ROLE_PREFIX
 from access.policy.store import Policy
 from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
 
+__all__ = ["CaseMask", "Decision", "DecisionCache", "DecisionMap", "Effect", "compile_decisions", "decide",
+           "decide_governed"]
 
-class Effect(str, Enum):
-    CLEAR = "CLEAR"
-    MASK = "MASK"
-    DENY = "DENY"
-
-
-@dataclass(frozen=True)
-class Decision:
-    field: str
-    effect: Effect
-    mask: str | None
-    reason: str
-    rule: tuple[str, ...] | None
+DEFAULT_LOOKUP_BUDGET = 200  # failed lookups a department may make in a day (rate-limits.yaml `probes`)
 
 
 @dataclass(frozen=True)
@@ -53,9 +44,16 @@ def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, 
     return Decision(field, Effect.DENY, None, _denied_reason(entry.share, department, purpose), None)
 
 
+def decide_governed(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, ...], purpose: str,
+                    lookup_budget: int) -> dict[str, Decision]:
+    """Every governed field decided by the rules, then held to its datum (`access.datums`)."""
+    by_rules = {name: decide(policy, catalog, department, roles, purpose, name) for name in catalog.governed}
+    return govern_datums(by_rules, catalog, lookup_budget)
+
+
 def compile_decisions(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, ...],
-                      purpose: str) -> DecisionMap:
-    decisions = {name: decide(policy, catalog, department, roles, purpose, name) for name in catalog.governed}
+                      purpose: str, lookup_budget: int = DEFAULT_LOOKUP_BUDGET) -> DecisionMap:
+    decisions = decide_governed(policy, catalog, department, roles, purpose, lookup_budget)
     denied_relations = frozenset(name for name, decision in decisions.items()
                                  if decision.effect is Effect.DENY
                                  and isinstance(catalog.governed[name], CatalogRelation))
@@ -78,13 +76,15 @@ def _denied_reason(share: ShareClass, department: str, purpose: str) -> str:
 class DecisionCache:
     """Compiled maps per (policy version, department, roles, purpose); a new policy version misses."""
 
-    def __init__(self, catalog: Catalog, capacity: int = 512) -> None:
+    def __init__(self, catalog: Catalog, lookup_budget: int = DEFAULT_LOOKUP_BUDGET, capacity: int = 512) -> None:
         self._catalog = catalog
+        self._lookup_budget = lookup_budget
         self._maps: LRUCache[tuple[str, str, tuple[str, ...], str], DecisionMap] = LRUCache(capacity)
 
     def get(self, policy: Policy, department: str, roles: tuple[str, ...], purpose: str) -> DecisionMap:
         key = (policy.version, department, roles, purpose)
         found = self._maps.get(key)
         if found is None:
-            found = self._maps[key] = compile_decisions(policy, self._catalog, department, roles, purpose)
+            found = self._maps[key] = compile_decisions(policy, self._catalog, department, roles, purpose,
+                                                                 self._lookup_budget)
         return found

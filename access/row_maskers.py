@@ -13,8 +13,8 @@ def token_domain(department: str, purpose: str) -> str:
     return f"{department}/{purpose}"
 
 
-# policy version, department, roles, purpose, day, masked fields with their kinds, denied fields
-_Key = tuple[str, str, tuple[str, ...], str, date, frozenset[tuple[str, str]], frozenset[str]]
+# policy version, department, roles, purpose, day, masked fields with their kinds, fields masked by case, denied fields
+_Key = tuple[str, str, tuple[str, ...], str, date, frozenset[tuple[str, str]], frozenset[str], frozenset[str]]
 
 
 class RowMaskerCache:
@@ -28,7 +28,7 @@ class RowMaskerCache:
     def get(self, plan: AccessPlan, today: date) -> dict[str, RowMasker | None]:
         decisions = plan.decisions
         key = (decisions.policy_version, decisions.department, decisions.roles, decisions.purpose, today,
-               frozenset(plan.masked.items()), frozenset(plan.denied))
+               frozenset(plan.masked.items()), frozenset(plan.cases), frozenset(plan.denied))
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -37,7 +37,10 @@ class RowMaskerCache:
         for type_name in self._type_names:
             prefix = type_name + "."
             masked = {name[len(prefix):]: kind for name, kind in plan.masked.items() if name.startswith(prefix)}
+            cases = {name[len(prefix):]: (found[0].switch, {case.value: case.mask for case in found})
+                     for name, found in plan.cases.items() if name.startswith(prefix)}
             denied = {name[len(prefix):] for name in plan.denied if name.startswith(prefix)}
-            maskers[type_name] = build_row_masker(masked, denied, context) if masked or denied else None
+            maskers[type_name] = build_row_masker(masked, denied, context, cases) if masked or cases or denied \
+                else None
         self._cache[key] = maskers
         return maskers

@@ -9,6 +9,9 @@ from typing import Any
 import yaml
 
 from catalog import code_tables
+from catalog.datum_loader import DATUMS_KEY, check_datums, read_carriage, read_datums, read_reveal
+from catalog.entries import mapping, refuse_unknown_keys, required
+from catalog.errors import CatalogError
 from catalog.formats import FORMATS
 from catalog.mask_kinds import MASK_KIND_SPECS
 from catalog.model import (
@@ -17,6 +20,7 @@ from catalog.model import (
     CatalogField,
     CatalogRelation,
     CatalogRoot,
+    Datum,
     Join,
     Resource,
     ShareClass,
@@ -30,7 +34,7 @@ RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "upda
                            "fields", "relations", "roots"})
 SOURCE_KEYS = frozenset({"connector", "table", "path"})
 FIELD_KEYS = frozenset({"item", "column", "type", "share", "basis", "personal", "sensitive", "mask", "provider",
-                        "nullable", "format", "description", "codes"})
+                        "nullable", "format", "description", "codes", "carries", "reveals"})
 RELATION_KEYS = frozenset({"target", "join", "many", "fan_out", "switch", "cases", "union", "share", "description"})
 CASE_KEYS = frozenset({"target", "join"})
 ROOT_KEYS = frozenset({"argument", "by", "many", "description"})
@@ -38,14 +42,18 @@ DEFAULT_FAN_OUT = 10
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
-class CatalogError(Exception):
-    """The catalog is inconsistent; the message names the file and the entry."""
-
-
 def load_catalog(departments: Collection[str], directory: Path = CATALOG_DIR) -> Catalog:
+    """Every `*.yaml` of `directory`: one resource each, and at most one file of `datums`."""
     resources: dict[str, Resource] = {}
+    datums: dict[str, Datum] = {}
     for path in sorted(directory.glob("*.yaml")):
-        resource = _read_resource(path, departments)
+        raw = _read_yaml(path)
+        if DATUMS_KEY in raw:
+            if datums:
+                raise CatalogError(f"{path.name}: the datums are already declared in another file")
+            datums = read_datums(raw, path.name)
+            continue
+        resource = _read_resource(raw, path.name, departments)
         if resource.name in resources:
             raise CatalogError(f"{path.name}: resource {resource.name} is already described in "
                                f"{resources[resource.name].file}")
@@ -54,22 +62,25 @@ def load_catalog(departments: Collection[str], directory: Path = CATALOG_DIR) ->
         raise CatalogError(f"{directory}: no catalog files (*.yaml)")
     _check_relations(resources)
     _check_roots(resources)
-    return Catalog(resources)
+    return Catalog(resources, check_datums(datums, resources))
 
 
-def _read_resource(path: Path, departments: Collection[str]) -> Resource:
-    where = path.name
+def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{where}: not valid YAML: {exc}") from None
+        raise CatalogError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
-        raise CatalogError(f"{where}: expected a mapping at the top level")
-    _refuse_unknown_keys(raw, RESOURCE_KEYS, where)
-    name = _required(raw, "resource", where)
-    provider = _required(raw, "provider", where)
+        raise CatalogError(f"{path.name}: expected a mapping at the top level")
+    return raw
+
+
+def _read_resource(raw: dict[str, Any], where: str, departments: Collection[str]) -> Resource:
+    refuse_unknown_keys(raw, RESOURCE_KEYS, where)
+    name = required(raw, "resource", where)
+    provider = required(raw, "provider", where)
     _check_department(provider, departments, f"{where}: provider")
-    period = _required(raw, "update_period", where)
+    period = required(raw, "update_period", where)
     if period not in UPDATE_PERIODS:
         raise CatalogError(f"{where}: update_period {period!r} is not one of {sorted(UPDATE_PERIODS)}")
     source = _source(raw.get("source"), where)
@@ -77,7 +88,7 @@ def _read_resource(path: Path, departments: Collection[str]) -> Resource:
         field_name: _read_field(name, field_name, entry or {}, provider, departments, f"{where}: {name}.{field_name}")
         for field_name, entry in (raw.get("fields") or {}).items()
     }
-    key = _required(raw, "key", where)
+    key = required(raw, "key", where)
     if key not in fields:
         raise CatalogError(f"{where}: key {key!r} is not one of the fields")
     subject = raw.get("subject", key)
@@ -85,14 +96,14 @@ def _read_resource(path: Path, departments: Collection[str]) -> Resource:
         raise CatalogError(f"{where}: subject {subject!r} is not one of the fields")
     relations = {
         rel_name: _read_relation(name, rel_name, entry or {}, f"{where}: {name}.{rel_name}")
-        for rel_name, entry in _mapping(raw.get("relations"), f"{where}: relations").items()
+        for rel_name, entry in mapping(raw.get("relations"), f"{where}: relations").items()
     }
     clash = fields.keys() & relations.keys()
     if clash:
         raise CatalogError(f"{where}: {sorted(clash)} declared both as field and relation")
     roots = {
         root_name: _read_root(name, root_name, entry or {}, key, f"{where}: roots.{root_name}")
-        for root_name, entry in _mapping(raw.get("roots"), f"{where}: roots").items()
+        for root_name, entry in mapping(raw.get("roots"), f"{where}: roots").items()
     }
     return Resource(
         name=name,
@@ -111,15 +122,15 @@ def _read_resource(path: Path, departments: Collection[str]) -> Resource:
 
 
 def _source(entry: Any, where: str) -> Source:
-    source = _mapping(entry, f"{where}: source")
-    _refuse_unknown_keys(source, SOURCE_KEYS, f"{where}: source")
-    return Source(connector=_required(source, "connector", f"{where}: source"), table=source.get("table"),
+    source = mapping(entry, f"{where}: source")
+    refuse_unknown_keys(source, SOURCE_KEYS, f"{where}: source")
+    return Source(connector=required(source, "connector", f"{where}: source"), table=source.get("table"),
                   path=source.get("path"))
 
 
 def _read_field(resource: str, name: str, entry: dict[str, Any], default_provider: str,
                 departments: Collection[str], where: str) -> CatalogField:
-    _refuse_unknown_keys(entry, FIELD_KEYS, where)
+    refuse_unknown_keys(entry, FIELD_KEYS, where)
     share = _share_class(entry, where)
     basis = entry.get("basis")
     if share is not ShareClass.UNCONDITIONAL and not basis:
@@ -147,8 +158,8 @@ def _read_field(resource: str, name: str, entry: dict[str, Any], default_provide
     return CatalogField(
         resource=resource,
         name=name,
-        item=_required(entry, "item", where),
-        column=_required(entry, "column", where),
+        item=required(entry, "item", where),
+        column=required(entry, "column", where),
         type=graphql_type,
         share=share,
         basis=basis,
@@ -160,6 +171,8 @@ def _read_field(resource: str, name: str, entry: dict[str, Any], default_provide
         format=value_format,
         description=str(entry.get("description", "")),
         codes=_code_table(entry.get("codes"), where),
+        carries=read_carriage(entry.get("carries"), f"{where}: carries"),
+        reveals=read_reveal(entry.get("reveals"), f"{where}: reveals"),
     )
 
 
@@ -175,7 +188,7 @@ def _code_table(name: str | None, where: str) -> dict[str, str] | None:
 def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) -> CatalogRelation:
     """`target` and `join: {parent_field: target_field}`, or a `switch` field with `cases` of them and the `union`
     they form; `many` for a list, with the `fan_out` the cost estimate assumes."""
-    _refuse_unknown_keys(entry, RELATION_KEYS, where)
+    refuse_unknown_keys(entry, RELATION_KEYS, where)
     share = _share_class(entry, where)
     if share is not ShareClass.UNCONDITIONAL:
         raise CatalogError(f"{where}: relations are UNCONDITIONAL; govern the target's fields instead")
@@ -188,15 +201,15 @@ def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) 
     else:
         if "target" in entry or "join" in entry:
             raise CatalogError(f"{where}: with a 'switch', each of the 'cases' names its target and join")
-        cases = _mapping(entry.get("cases"), f"{where}: cases")
+        cases = mapping(entry.get("cases"), f"{where}: cases")
         if not cases:
             raise CatalogError(f"{where}: a 'switch' needs 'cases'")
         joins = {}
         for value, case in cases.items():
             case_where = f"{where}: cases.{value}"
-            _refuse_unknown_keys(_mapping(case, case_where), CASE_KEYS, case_where)
+            refuse_unknown_keys(mapping(case, case_where), CASE_KEYS, case_where)
             joins[str(value)] = _join(case, case_where)
-        union = _required(entry, "union", where)
+        union = required(entry, "union", where)
         if not NAME.fullmatch(str(union)):
             raise CatalogError(f"{where}: union {union!r} is not a GraphQL type name")
     many = entry.get("many", False)
@@ -210,21 +223,21 @@ def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) 
 
 
 def _join(entry: dict[str, Any], where: str) -> Join:
-    join = _mapping(entry.get("join"), f"{where}: join")
+    join = mapping(entry.get("join"), f"{where}: join")
     if len(join) != 1:
         raise CatalogError(f"{where}: join is one 'parent_field: target_field' pair")
     [(parent_field, target_field)] = join.items()
-    return Join(str(_required(entry, "target", where)), str(parent_field), str(target_field))
+    return Join(str(required(entry, "target", where)), str(parent_field), str(target_field))
 
 
 def _read_root(resource: str, name: str, entry: dict[str, Any], key: str, where: str) -> CatalogRoot:
-    _refuse_unknown_keys(entry, ROOT_KEYS, where)
+    refuse_unknown_keys(entry, ROOT_KEYS, where)
     if not NAME.fullmatch(name):
         raise CatalogError(f"{where}: {name!r} is not a GraphQL field name")
     many = entry.get("many", False)
     if not isinstance(many, bool):
         raise CatalogError(f"{where}: many must be true or false")
-    return CatalogRoot(name=name, resource=resource, argument=_required(entry, "argument", where),
+    return CatalogRoot(name=name, resource=resource, argument=required(entry, "argument", where),
                        by=entry.get("by", key), many=many, description=str(entry.get("description", "")))
 
 
@@ -262,16 +275,8 @@ def _check_roots(resources: dict[str, Resource]) -> None:
                 raise CatalogError(f"{where}: by {root.by!r} is not a field of {resource.name}")
 
 
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise CatalogError(f"{where}: expected a mapping")
-    return value
-
-
 def _share_class(entry: dict[str, Any], where: str) -> ShareClass:
-    value = _required(entry, "share", where)
+    value = required(entry, "share", where)
     try:
         return ShareClass(value)
     except ValueError:
@@ -281,16 +286,3 @@ def _share_class(entry: dict[str, Any], where: str) -> ShareClass:
 def _check_department(code: str, departments: Collection[str], where: str) -> None:
     if code not in departments:
         raise CatalogError(f"{where}: unknown department {code!r}")
-
-
-def _refuse_unknown_keys(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
-    unknown = set(entry) - allowed
-    if unknown:
-        raise CatalogError(f"{where}: unknown attribute(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
-
-
-def _required(entry: dict[str, Any], key: str, where: str) -> Any:
-    value = entry.get(key)
-    if value in (None, ""):
-        raise CatalogError(f"{where}: missing {key!r}")
-    return value

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
@@ -14,6 +14,58 @@ class ShareClass(str, Enum):
 
 
 GRAPHQL_SCALARS = frozenset({"String", "Int", "Float", "Boolean"})
+
+
+@dataclass(frozen=True)
+class DatumPart:
+    """A part of a datum another field can reveal: positions of its value, or the parity of one position."""
+    name: str
+    positions: tuple[int, int] | None  # first and last, 1-based, inclusive
+    parity_of: int | None
+
+
+@dataclass(frozen=True)
+class Datum:
+    """What the law protects, declared once: a citizen's ID number, a person's name. Its authority is the field
+    that is its one source (rule 7); every other field holding it is a carrier, decided no looser."""
+    name: str
+    item: str
+    authority: str  # Type.field
+    length: int | None  # characters of a fixed-width datum (its units are positions), else None (named parts)
+    format: str | None  # the format that counts the candidates a partial view leaves, if any
+    parts: Mapping[str, DatumPart]
+    ladder: tuple[str, ...]  # mask kinds from loosest to strictest, the steps a tightening takes
+
+    @property
+    def units(self) -> frozenset[int | str]:
+        """All there is of the datum: its positions, or its named parts."""
+        if self.length is not None:
+            return frozenset(range(1, self.length + 1))
+        return frozenset(self.parts)
+
+
+@dataclass(frozen=True)
+class Carry:
+    """A field holds `datum` of the subject whose key is in the row's `of` field."""
+    datum: str
+    of: str
+
+
+@dataclass(frozen=True)
+class Carriage:
+    """Which datum a field carries: always (`switch` None, one case under None), or by the value of a row's
+    `switch` field (a licence's holderCode is a citizen ID when holderCodeType is 111)."""
+    switch: str | None
+    cases: Mapping[str | None, Carry]
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """A field that gives away part of a datum of the same subject (a birth date: the ID's digits 7-14); `ladder`
+    are the field's masks from loosest to strictest, the steps a tightening takes."""
+    datum: str
+    part: str
+    ladder: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +85,8 @@ class CatalogField:
     format: str | None
     description: str
     codes: dict[str, str] | None = None
+    carries: Carriage | None = None
+    reveals: Reveal | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -120,6 +174,7 @@ class Resource:
 @dataclass(frozen=True)
 class Catalog:
     resources: dict[str, Resource]
+    datums: dict[str, Datum] = field(default_factory=dict)
 
     def resource(self, name: str) -> Resource:
         return self.resources[name]
@@ -129,7 +184,7 @@ class Catalog:
         """Every governed `Type.field`: data fields and relations alike."""
         out: dict[str, CatalogField | CatalogRelation] = {}
         for resource in self.resources.values():
-            out.update((field.qualified_name, field) for field in resource.fields.values())
+            out.update((entry.qualified_name, entry) for entry in resource.fields.values())
             out.update((relation.qualified_name, relation) for relation in resource.relations.values())
         return out
 
@@ -148,6 +203,12 @@ class Catalog:
     def unions(self) -> dict[str, tuple[str, ...]]:
         """Each union a relation declares, with its member resources."""
         return {relation.union: relation.targets for relation in self.relations.values() if relation.union}
+
+    @cached_property
+    def carriers(self) -> dict[str, CatalogField]:
+        """Every field that carries a datum, its authority included, by `Type.field`."""
+        return {f.qualified_name: f for resource in self.resources.values() for f in resource.fields.values()
+                if f.carries is not None}
 
     @cached_property
     def join_fields(self) -> dict[str, tuple[str, ...]]:

@@ -107,7 +107,7 @@ async def run(runtime: Runtime, operation: Operation, governed: Governed | None,
     """Execute over rows fetched a batch per source per level and masked as they enter."""
     catalog = runtime.catalog
     loaders = Loaders(catalog, runtime.connectors, governed.maskers if governed else {}, runtime.settings.max_list_keys,
-                      entry.trace)
+                      entry.trace, governed.plan.served if governed else ())
     denied = governed.plan.decisions.denied_relations if governed else frozenset()
     prefetcher = Prefetcher(catalog, loaders, relations_by_level(operation.selection.fields, catalog), denied)
     context = ResolverContext(entry.request_id, catalog, loaders, prefetcher, runtime.record)

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Collection, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
 from catalog import Catalog
 from connectors.base import Connector, Row, SourceUnavailable
-from resolvers.rows import RowIntake, RowMasker, raw_key
+from resolvers.rows import RowIntake, RowMasker, SubjectField, raw_key
 from resolvers.trace import OK, UNAVAILABLE, RequestTrace
 
 T = TypeVar("T")
@@ -73,10 +73,12 @@ class Loaders:
     """The request's loaders, one per (resource, field looked up, one or many rows per key), made when first asked."""
 
     def __init__(self, catalog: Catalog, connectors: Mapping[str, Connector], maskers: Mapping[str, RowMasker | None],
-                 max_batch_size: int, trace: RequestTrace) -> None:
+                 max_batch_size: int, trace: RequestTrace, served_carriers: Collection[str] = ()) -> None:
+        """`served_carriers`: the fields carrying a datum that the answer serves; whom they are about is recorded."""
         self._catalog = catalog
         self._connectors = connectors
         self._maskers = maskers
+        self._served_carriers = served_carriers
         self._max_batch_size = max_batch_size
         self._trace = trace
         self._loaders: dict[tuple[str, str, bool], BatchLoader] = {}
@@ -90,8 +92,18 @@ class Loaders:
 
     def _make(self, resource_name: str, by: str, many: bool) -> BatchLoader:
         resource = self._catalog.resource(resource_name)
-        intake = RowIntake(resource_name, self._catalog.join_fields[resource_name], resource.subject,
+        intake = RowIntake(resource_name, self._catalog.join_fields[resource_name], self._subject_fields(resource_name),
                            self._maskers.get(resource_name), self._trace.subjects)
         build = _many_per_key if many else _one_per_key
         connector = self._connectors[resource.connector]
         return BatchLoader(build(connector, by, intake, self._trace), max_batch_size=self._max_batch_size)
+
+    def _subject_fields(self, resource_name: str) -> tuple[SubjectField, ...]:
+        """The row's own subject, and the subject of each datum a served field carries (a representative's ID)."""
+        resource = self._catalog.resource(resource_name)
+        found = {SubjectField(resource.subject): None}
+        for field in resource.fields.values():
+            if field.carries is not None and field.qualified_name in self._served_carriers:
+                found.update((SubjectField(carry.of, field.carries.switch, value), None)
+                             for value, carry in field.carries.cases.items())
+        return tuple(found)

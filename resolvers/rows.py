@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from connectors.base import Row
 
 TYPE_KEY = "_type"
 RowMasker = Callable[[Row], None]
+
+
+@dataclass(frozen=True)
+class SubjectField:
+    """A field naming whom a row reveals something about: always, or when the row's `switch` field holds `value`."""
+    field: str
+    switch: str | None = None
+    value: str | None = None
 
 
 def raw_key(field: str) -> str:
@@ -15,17 +24,19 @@ def raw_key(field: str) -> str:
 
 
 class RowIntake:
-    def __init__(self, type_name: str, join_fields: Sequence[str], subject_field: str, mask: RowMasker | None,
-                 subjects: set[str]) -> None:
+    def __init__(self, type_name: str, join_fields: Sequence[str], subject_fields: Sequence[SubjectField],
+                 mask: RowMasker | None, subjects: set[str]) -> None:
         self._type_name = type_name
         self._copies = [(field, raw_key(field)) for field in join_fields]
-        self._subject_field = subject_field
+        self._subject_fields = subject_fields
         self._mask = mask
         self._subjects = subjects
 
     def __call__(self, rows: list[Row]) -> list[Row]:
-        type_name, copies, mask, subject = self._type_name, self._copies, self._mask, self._subject_field
-        self._subjects.update(row[subject] for row in rows if row[subject])
+        type_name, copies, mask = self._type_name, self._copies, self._mask
+        for subject in self._subject_fields:
+            field, switch, value = subject.field, subject.switch, subject.value
+            self._subjects.update(row[field] for row in rows if row[field] and (switch is None or row[switch] == value))
         for row in rows:
             row[TYPE_KEY] = type_name
             for field, hidden in copies:

@@ -1,6 +1,6 @@
 """The formats a catalog field may declare: dates, and the Chinese government identifiers (one module per
 identifier, python-stdnum underneath) with their validation and construction."""
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from catalog.formats.citizen_id import (
     citizen_id_birth_date,
@@ -8,12 +8,14 @@ from catalog.formats.citizen_id import (
     make_citizen_id,
     normalize_citizen_id,
 )
+from catalog.formats.citizen_id_candidates import candidates_left
 from catalog.formats.errors import InvalidIdentifier
 from catalog.formats.licence_id import make_licence_id, normalize_licence_id
 from catalog.formats.org_code import normalize_org_code, org_code_check_char
 from catalog.formats.uscc import make_uscc, normalize_uscc
 
 __all__ = [
+    "CANDIDATE_COUNTERS",
     "FORMATS",
     "InvalidIdentifier",
     "Normalizer",
@@ -38,3 +40,7 @@ FORMATS: Mapping[str, Normalizer | None] = {
     "uscc": normalize_uscc,
     "licence-id": normalize_licence_id,
 }
+
+# format name -> how many values fit a partial view of one (positions shown, positions whose parity is known)
+CandidateCounter = Callable[[Collection[int], Collection[int]], float]
+CANDIDATE_COUNTERS: Mapping[str, CandidateCounter] = {"citizen-id": candidates_left}

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from access.decisions import DEFAULT_LOOKUP_BUDGET
 from access.policy.registry import PolicyError, load_departments, load_purposes
 from access.policy.rules import ANY, RuleSet, read_rules
 from access.policy.store import load_policy
 from catalog import Catalog, CatalogError, ShareClass, load_catalog
+from control.workbench.datum_findings import datum_findings
 from control.workbench.findings import Finding, Severity, refused
 from control.workbench.interplay import interplay_findings
 from control.workbench.scope import targeted_fields
@@ -35,7 +37,7 @@ class CheckReport:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check_policy(directory: Path, catalog_dir: Path) -> CheckReport:
+def check_policy(directory: Path, catalog_dir: Path, lookup_budget: int = DEFAULT_LOOKUP_BUDGET) -> CheckReport:
     try:
         departments = load_departments(directory / "departments.csv")
         purposes = load_purposes(directory / "purposes.csv")
@@ -63,6 +65,7 @@ def check_policy(directory: Path, catalog_dir: Path) -> CheckReport:
         return CheckReport(directory, _ordered([*findings, refused(directory, exc)]), None, False)
     skip = set(duplicates) | set(duplicates.values())
     findings += interplay_findings(policy, catalog, rules_file, skip)
+    findings += datum_findings(policy, catalog, rules_file, lookup_budget)
     return CheckReport(directory, _ordered(findings), policy.version, True)
 
 

@@ -5,7 +5,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from access.decisions import Decision, decide
+from access.decisions import DEFAULT_LOOKUP_BUDGET, Decision, decide_governed
 from access.policy.rules import ANY, ROLE_PREFIX, Grouping, Rule
 from access.policy.store import Policy
 from catalog import Catalog, CatalogField
@@ -57,12 +57,13 @@ def grouping_text(grouping: Grouping) -> str:
 
 
 def explain(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, ...], purpose: str,
-            field: str, rules_file: Path) -> Explanation:
-    """`rules_file` is how to show where the policy's rules.csv is (a path for the terminal, a bare name on the web)."""
+            field: str, rules_file: Path, lookup_budget: int = DEFAULT_LOOKUP_BUDGET) -> Explanation:
+    """`rules_file` is how to show where the policy's rules.csv is (a path for the terminal, a bare name on the web).
+    The decision is the one the gateway serves: the rules', held to the field's datum (`decision.tightened`)."""
     require(department, policy.departments, "department")
     require(purpose, policy.purposes, "purpose")
     require(field, catalog.governed, "field")
-    decision = decide(policy, catalog, department, roles, purpose, field)
+    decision = decide_governed(policy, catalog, department, roles, purpose, lookup_budget)[field]
     applied = [r for r in policy.rules.rules if decision.rule is not None and tuple(r.as_policy()) == decision.rule]
     subjects = (department, *(ROLE_PREFIX + role for role in roles))
     chain = _membership(policy.rules.groupings, subjects, applied[0].subject) if applied else []

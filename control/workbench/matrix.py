@@ -37,5 +37,6 @@ def decision_matrix(policy: Policy, catalog: Catalog, purpose: str, roles: tuple
 
 
 def cell_text(decision: Decision) -> str:
-    """CLEAR, DENY, or MASK with its mask kind: MASK:R4."""
-    return f"MASK:{decision.mask}" if decision.mask else decision.effect.value
+    """CLEAR, DENY, or MASK with its mask kind: MASK:R4; with the rows a case masks: CLEAR (holderCodeType=111: R1b)."""
+    own = f"MASK:{decision.mask}" if decision.mask else "CLEAR" if decision.cases else decision.effect.value
+    return own + "".join(f" ({case.switch}={case.value}: {case.mask})" for case in decision.cases)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from catalog import Catalog
+from catalog.mask_kinds import MASK_KIND_SPECS
 from control.workbench.check import CheckReport
 from control.workbench.diff import Change
 from control.workbench.explain import Explanation, RuleLine
@@ -118,7 +119,9 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
     return {
         "department": explanation.department, "roles": list(explanation.roles), "purpose": explanation.purpose,
         "purposeBasis": explanation.purpose_basis, "field": decision.field, "decision": decision.effect.value,
-        "mask": decision.mask, "reason": decision.reason,
+        "mask": decision.mask, "reason": decision.reason, "tightened": decision.tightened,
+        "cases": [{"when": {case.switch: case.value}, "mask": case.mask, "reason": case.reason}
+                  for case in decision.cases],
         "rules": [_line_json(r) for r in explanation.rules],
         "groupings": [_line_json(g) for g in explanation.groupings],
         "catalog": {"file": entry.file, "item": entry.item, "share": entry.share, "basis": entry.basis,
@@ -133,10 +136,13 @@ def _line_json(line: RuleLine) -> dict[str, Any]:
 def explanation_lines(explanation: Explanation) -> list[Text]:
     decision, entry = explanation.decision, explanation.catalog
     who = " ".join((explanation.department, *(f"role:{r}" for r in explanation.roles)))
-    mask = f" ({entry.mask}: {entry.mask_description})" if decision.mask else ""
+    kind = MASK_KIND_SPECS.get(decision.mask) if decision.mask else None
+    mask = f" ({kind.id}: {kind.description})" if kind else ""
     lines = [Text.assemble((decision.field, "bold"), f" for {who}, purpose {explanation.purpose}: ",
                            _styled(decision.effect.value), mask),
              Text(f"  reason:  {decision.reason}")]
+    lines += [Text(f"  when {case.switch} = {case.value}: masked {case.mask}, {case.reason}")
+              for case in decision.cases]
     lines += [Text.assemble("  rule:    ", (r.location, "bold"), f"  {r.text}") for r in explanation.rules]
     lines += [Text.assemble("  via:     ", (g.location, "bold"), f"  {g.text}") for g in explanation.groupings]
     if not explanation.rules:

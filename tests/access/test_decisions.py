@@ -26,7 +26,7 @@ POLICY_DIR = ROOT / "policy"
     ("market-regulation", "business-registration-approval", "LegalEntity.phone", Effect.CLEAR, None),
     ("approval-bureau", "business-registration-approval", "LegalEntity.legalRepresentativeIdNumber",
      Effect.MASK, "R1b"),
-    ("approval-bureau", "licence-approval", "Person.birthDate", Effect.CLEAR, None),
+    ("approval-bureau", "licence-approval", "Person.birthDate", Effect.MASK, "R7c"),
     ("approval-bureau", "social-assistance-review", "Person.birthDate", Effect.DENY, None),
     ("human-resources", "identity-verification", "Person.idNumber", Effect.MASK, "R1b"),
     ("public-security", "identity-verification", "Person.idNumber", Effect.CLEAR, None),

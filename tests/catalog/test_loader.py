@@ -53,6 +53,23 @@ def _edit(catalog_dir: Path, name: str, old: str, new: str) -> None:
     ("population.yaml", "    fan_out: 5\n", "    fan_out: 0\n", "Person.licences: fan_out must be a whole number"),
     ("population.yaml", "    item: 联系电话\n", "    item: 联系电话\n    nullable: false\n",
      "only UNCONDITIONAL fields can be non-nullable"),
+    ("legal_entity.yaml", "    column: fddbr\n    share: CONDITIONAL\n",
+     "    column: fddbr\n    share: UNCONDITIONAL\n",
+     "LegalEntity.legalRepresentativeName: carries the person-name datum, so it is shared no more openly than its "
+     "authority Person.name (CONDITIONAL)"),
+    ("legal_entity.yaml", "carries: {datum: citizen-id, of: legalRepresentativeIdNumber}",
+     "carries: {datum: passport, of: legalRepresentativeIdNumber}",
+     "LegalEntity.legalRepresentativeIdNumber: carries unknown datum 'passport'"),
+    ("licence.yaml", '"111": {datum: citizen-id, of: holderCode}', '"111": {datum: citizen-id, of: holderId}',
+     "Licence.number: 'of' 'holderId' is not a field of Licence"),
+    ("population.yaml", "reveals: {datum: citizen-id, part: sex}", "reveals: {datum: citizen-id, part: star-sign}",
+     "Person.gender: reveals 'citizen-id' part 'star-sign', which the datums do not declare"),
+    ("datums.yaml", "authority: Person.name", "authority: Person.fullName",
+     "datums: person-name: authority 'Person.fullName' is not a catalog field"),
+    ("datums.yaml", "birth-date: {positions: [7, 14]}", "birth-date: {positions: [14, 7]}",
+     "datums.yaml: citizen-id: parts.birth-date: positions are [first, last] within 1..18"),
+    ("datums.yaml", "ladder: [R1b, R1c, R1a, R2]", "ladder: [R1b, R1z]",
+     "datums.yaml: citizen-id: unknown mask kind(s) ['R1z'] in the ladder"),
 ])
 def test_a_mistake_names_file_and_entry(catalog_dir: Path, file: str, old: str, new: str, words: str) -> None:
     _edit(catalog_dir, file, old, new)

@@ -2,6 +2,8 @@
 caller, purpose and query), and nothing internal of an unexpected fault (traceback, SQL, paths)."""
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 from datetime import date
 
@@ -15,6 +17,7 @@ from access.decisions import Effect
 from access.masking import MASK_KINDS, MaskContext
 from access.row_maskers import token_domain
 from tests.support.gateway import TOKEN_KEY, Gateway, Stores, start_gateway
+from tests.support.lax_policy import lax_policy
 
 DEPARTMENTS = ["public-security", "civil-affairs", "market-regulation", "approval-bureau", "human-resources",
                "data-bureau"]
@@ -71,6 +74,61 @@ def selections(draw, gateway: Gateway) -> str:
         parts.append("representedEntities { " + " ".join(entity) + " legalRepresentative { " +
                      " ".join(person) + " } }")
     return "query($ids: [String!]!) { persons(idNumbers: $ids) { " + " ".join(parts) + " } }"
+
+
+@pytest.fixture(scope="module", params=["demo", "lax"])
+def governed(request: pytest.FixtureRequest, sqlite_stores: Stores,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """The demo policy, and the demo policy with the first wave's openings put back (tests.support.lax_policy)."""
+    options = {"policy_dir": lax_policy(tmp_path_factory.mktemp("lax"))} if request.param == "lax" else {}
+    started = start_gateway(sqlite_stores, **options)
+    yield started
+    started.stop()
+
+
+def _datums_hidden(decisions: dict, people: list[dict], entities: list[dict], licences: list[dict]) -> set[str]:
+    """The raw datums a caller may not see in clear, wherever they are held: ID numbers (found as substrings) and
+    names (found as whole JSON strings), of persons, representatives and licence holders alike."""
+    hidden = set()
+    if decisions["Person.idNumber"].effect is not Effect.CLEAR:
+        hidden |= {p["gmsfhm"] for p in people} | {e["fddbrzjhm"] for e in entities}
+        hidden |= {lic["czztdm"] for lic in licences if lic["czztdmlx"] == "111"}
+    if decisions["Person.name"].effect is not Effect.CLEAR:
+        names = {p["xm"] for p in people} | {e["fddbr"] for e in entities}
+        names |= {lic["czzt"] for lic in licences if lic["czztdmlx"] == "111"}
+        hidden |= {json.dumps(name, ensure_ascii=False) for name in names}
+    return hidden
+
+
+def test_no_raw_datum_the_caller_may_not_see_appears_anywhere(governed: Gateway, dataset) -> None:
+    """Whatever field carries it: a datum seen masked or denied through its authority appears nowhere in clear."""
+    served = governed
+    people, entities, licences = _neighbourhood(dataset)
+    ids = [p["gmsfhm"] for p in people]
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(query=selections(served))
+    def check(query: str) -> None:
+        for department, purpose in itertools.product(DEPARTMENTS, PURPOSES):
+            runtime = served.runtime
+            decisions = runtime.decisions.get(runtime.policies.current, department, (), purpose).decisions
+            response = served.post(query, {"ids": ids}, dept=department, purpose=purpose)
+            assert response.status_code == 200, response.text
+            leaked = sorted(value for value in _datums_hidden(decisions, people, entities, licences)
+                            if value in response.text)
+            assert not leaked, (department, purpose, query, leaked)
+
+    check()
+
+
+def _neighbourhood(dataset) -> tuple[list[dict], list[dict], list[dict]]:
+    """Representatives who hold licences and a few others; the entities they represent and every licence around."""
+    representatives = {e["fddbrzjhm"] for e in dataset.entities}
+    people = [p for p in dataset.persons if p["gmsfhm"] in representatives][:4] + dataset.persons[:4]
+    ids = {p["gmsfhm"] for p in people}
+    entities = [e for e in dataset.entities if e["fddbrzjhm"] in ids]
+    licences = [lic for lic in dataset.licences if lic["czztdm"] in ids | {e["tyshxydm"] for e in entities}]
+    return people, entities, licences
 
 
 def test_no_raw_value_of_a_restricted_field_appears(gateway: Gateway, dataset) -> None:

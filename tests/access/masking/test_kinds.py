@@ -160,6 +160,17 @@ def test_row_masker_denies_masks_and_leaves_other_fields():
     assert row == {"idNumber": "110105********002X", "name": "张**", "phone": None, "sexCode": "2"}
 
 
+def test_a_case_masks_only_the_rows_it_picks_and_the_others_as_the_field_says():
+    cases = {"number": ("holderCodeType", {"111": "R1b"}), "holderCode": ("holderCodeType", {"111": "R13"})}
+    mask_row = build_row_masker({"number": "R11"}, (), CONSUMER_A, cases)
+    person = {"number": CITIZEN_ID, "holderCode": CITIZEN_ID, "holderCodeType": "111"}
+    entity = {"number": "吉A042012000939", "holderCode": USCC, "holderCodeType": "001"}
+    mask_row(person)
+    mask_row(entity)
+    assert person == {"number": "110105********002X", "holderCode": None, "holderCodeType": "111"}
+    assert entity == {"number": "吉A0********939", "holderCode": USCC, "holderCodeType": "001"}
+
+
 def test_holder_mask_reads_holder_type_before_it_is_denied():
     mask_row = build_row_masker({"holderCode": "R1b-holder"}, {"holderCodeType"}, CONSUMER_A)
     row = {"holderCode": CITIZEN_ID, "holderCodeType": "111"}

@@ -115,6 +115,33 @@ def test_a_rule_shadowed_by_a_broader_one_is_a_warning_failing_only_when_strict(
     assert f"rules.csv:{number}: warning [redundant]" in result.stdout
 
 
+def test_a_second_field_opening_a_masked_datum_is_flagged_at_its_line(policy_dir: Path) -> None:
+    datum = line_of(policy_dir, "p, market-regulation, business-registration-approval, Person.idNumber, mask")
+    number = append(policy_dir, "p, market-regulation, business-registration-approval, Licence.*, clear")
+    _, findings = _check(policy_dir)
+    flagged = [f for f in findings if f["code"] == "carrier-looser-than-datum"]
+    assert {(f["line"], f["message"].split(" ")[0]) for f in flagged} == {(number, "Licence.number"),
+                                                                            (number, "Licence.holderCode")}
+    assert all(f["severity"] == "warning" and f"rules.csv:{datum}" in f["message"] for f in flagged)
+    assert run_cli("check", "--dir", str(policy_dir), "--strict").exit_code == 1
+
+
+def test_a_combination_rebuilding_a_masked_id_is_flagged_at_each_line(policy_dir: Path) -> None:
+    datum = line_of(policy_dir, "p, approval-bureau, licence-approval, Person.idNumber, mask")
+    birth = append(policy_dir, "p, approval-bureau, licence-approval, Person.birthDate, clear")
+    _, findings = _check(policy_dir)
+    flagged = {(f["line"], f["message"].split(" ")[0]) for f in findings if f["code"] == "combination"}
+    assert flagged == {(datum, "Person.idNumber"), (birth, "Person.birthDate")}
+    assert all("rebuild the citizen-id datum" in f["message"] for f in findings if f["code"] == "combination")
+
+
+def test_a_public_name_beside_a_masked_name_is_flagged(policy_dir: Path) -> None:
+    name = append(policy_dir, "p, human-resources, identity-verification, LegalEntity.legalRepresentativeName, clear")
+    _, findings = _check(policy_dir)
+    finding = _only(findings, "carrier-looser-than-datum")
+    assert finding["line"] == name and "person-name datum" in finding["message"]
+
+
 def test_a_rule_that_matters_for_a_role_is_not_shadowed(policy_dir: Path) -> None:
     append(policy_dir, "p, role:inspector, identity-verification, Person.phone, mask")
     assert _check(policy_dir) == (0, [])

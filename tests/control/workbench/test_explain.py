@@ -38,6 +38,19 @@ def test_the_explanation_is_the_engines_decision_with_its_rule_line(policy, cata
     assert [r.text for r in explained.rules] == ([rule] if rule else [])
 
 
+def test_a_decision_tightened_because_of_its_datum_says_so(tmp_path: Path, catalog) -> None:
+    directory = copy_policy(tmp_path / "policy")
+    line = append(directory, "p, human-resources, identity-verification, LegalEntity.legalRepresentativeName, clear")
+    explained = explain(load_policy(directory, catalog), catalog, "human-resources", (), "identity-verification",
+                        "LegalEntity.legalRepresentativeName", directory / "rules.csv")
+    assert (explained.decision.effect.value, explained.decision.mask) == ("MASK", "R3")
+    assert explained.decision.reason.startswith("tightened from clear: datum:")
+    assert [r.line for r in explained.rules] == [line]  # the rule the officers wrote, still named
+    shown = run_cli("explain", "--dir", str(directory), "--dept", "human-resources", "--purpose",
+                    "identity-verification", "--field", "LegalEntity.legalRepresentativeName", "--format", "json")
+    assert "person-name datum" in json.loads(shown.stdout)["tightened"]
+
+
 def test_a_group_rule_names_the_membership_line(policy, catalog) -> None:
     explained = explain(policy, catalog, "civil-affairs", (), "employment-service", "Person.education",
                         POLICY_DIR / "rules.csv")
