@@ -18,6 +18,7 @@ from catalog import load_catalog
 from connectors.registry import build_connectors
 from control.propagation.startup import propagating
 from control.ratelimits.limiter import RateLimiter
+from control.ratelimits.probes import ProbeCounter
 from gateway.admin_policy import ADMIN_API, AdminPolicyRoutes
 from gateway.admission import AdmissionMiddleware, Admitter
 from gateway.documents import DocumentCache
@@ -39,6 +40,7 @@ def build_runtime(settings: Settings) -> Runtime:
     catalog = load_catalog(load_departments(settings.policy_dir / "departments.csv"), settings.catalog_dir)
     schema = build_schema(catalog)
     token_key = (settings.token_key or local_secret(settings.state_dir, "token-key")).encode()
+    rate_limits = RateLimiter.from_settings(settings)
     return Runtime(
         settings=settings,
         catalog=catalog,
@@ -46,11 +48,13 @@ def build_runtime(settings: Settings) -> Runtime:
         connectors=build_connectors(settings, catalog),
         policies=PolicyStore(settings.policy_dir, catalog),
         verifier=token_verifier(settings),
-        decisions=DecisionCache(catalog),
+        decisions=DecisionCache(catalog, rate_limits.limits.probes.failed_keys_per_department),
         row_maskers=RowMaskerCache(tuple(catalog.resources), token_key),
         documents=DocumentCache(schema._schema, DocumentLimits.from_settings(settings),
                                 hide_suggestions=not settings.dev_mode),
-        rate_limits=RateLimiter.from_settings(settings),
+        rate_limits=rate_limits,
+        probes=ProbeCounter(rate_limits.limits.probes, rate_limits.stores, f"{settings.redis_prefix}:lookup-budget",
+                            token_key),
     )
 
 

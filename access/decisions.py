@@ -78,7 +78,7 @@ class DecisionCache:
 
     def __init__(self, catalog: Catalog, lookup_budget: int = DEFAULT_LOOKUP_BUDGET, capacity: int = 512) -> None:
         self._catalog = catalog
-        self._lookup_budget = lookup_budget
+        self.lookup_budget = lookup_budget  # failed lookups a department may make in a day: what a mask must outlast
         self._maps: LRUCache[tuple[str, str, tuple[str, ...], str], DecisionMap] = LRUCache(capacity)
 
     def get(self, policy: Policy, department: str, roles: tuple[str, ...], purpose: str) -> DecisionMap:
@@ -86,5 +86,5 @@ class DecisionCache:
         found = self._maps.get(key)
         if found is None:
             found = self._maps[key] = compile_decisions(policy, self._catalog, department, roles, purpose,
-                                                                 self._lookup_budget)
+                                                                 self.lookup_budget)
         return found

@@ -76,8 +76,9 @@ def read_carriage(value: Any, where: str) -> Carriage | None:
     if "switch" not in entry:
         return Carriage(None, {None: _carry(entry, where)})
     refuse_unknown_keys(entry, CARRIAGE_KEYS, where)
-    cases: dict[str | None, Carry] = {str(case): _carry(mapping(carry, f"{where}: cases.{case}"), f"{where}: cases.{case}")
-             for case, carry in mapping(entry.get("cases"), f"{where}: cases").items()}
+    cases: dict[str | None, Carry] = {
+        str(case): _carry(mapping(carry, f"{where}: cases.{case}"), f"{where}: cases.{case}")
+        for case, carry in mapping(entry.get("cases"), f"{where}: cases").items()}
     if not cases:
         raise CatalogError(f"{where}: a 'switch' needs 'cases'")
     return Carriage(str(entry["switch"]), cases)

@@ -75,7 +75,7 @@ class AdminPolicyRoutes:
         policy = runtime.policies.current
         purpose = self._purpose(request)
         explanation = explain(policy, runtime.catalog, _param(request, "department"), _roles(request, policy), purpose,
-                              _param(request, "field"), RULES_FILE)
+                              _param(request, "field"), RULES_FILE, runtime.decisions.lookup_budget)
         return {"version": policy.version, **render.explanation_json(explanation)}
 
     async def diff(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -89,7 +89,7 @@ class AdminPolicyRoutes:
             disk = load_policy(runtime.settings.policy_dir, runtime.catalog)
         except PolicyError as exc:
             return {"live": live.version, "disk": None, "diskError": str(exc), "changes": []}
-        changes = diff_policies(live, disk, runtime.catalog)
+        changes = diff_policies(live, disk, runtime.catalog, runtime.decisions.lookup_budget)
         return {"live": live.version, "disk": disk.version, "diskError": None,
                 "changes": [render.change_json(change) for change in changes]}
 

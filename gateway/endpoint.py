@@ -18,6 +18,7 @@ from gateway.errors import ErrorCode, RequestRefused, error, internal_error
 from gateway.fault_barrier import request_id_of
 from gateway.graphiql import graphiql_response
 from gateway.http_request import ReadingRules, Submitted, read_submitted
+from gateway.lookup_budget import lookup_budget
 from gateway.media_types import JSON, answer_status, content_type, negotiate
 from gateway.operation import Operation, answer, govern, prepare, run, strict_refusal
 from gateway.runtime import Runtime
@@ -106,13 +107,14 @@ class GraphQLEndpoint:
         operation = prepare(runtime, submitted.graphql_request(), entry)
         if asking is None:
             entry.caller = _introspecting_caller(operation, admission)
-            governed = None
-        else:
-            governed = govern(runtime, operation, asking, entry)
-            refusal = strict_refusal(governed, asking)
-            if refusal is not None:
-                return refusal, 403
-        result = await run(runtime, operation, governed, entry)
+            result = await run(runtime, operation, None, entry)
+            return answer(result, None, None, entry.request_id), 200
+        governed = govern(runtime, operation, asking, entry)
+        refusal = strict_refusal(governed, asking)
+        if refusal is not None:
+            return refusal, 403
+        async with lookup_budget(runtime, operation, governed, asking, entry):
+            result = await run(runtime, operation, governed, entry)
         return answer(result, governed, asking, entry.request_id), 200
 
     def _asking(self, request: Request, admission: Admission, entry: RequestEntry) -> Asking | None:

@@ -45,6 +45,7 @@ class RequestEntry:
     fields: list[dict[str, Any]] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)
     trace: RequestTrace = field(default_factory=RequestTrace)
+    probe: dict[str, Any] | None = None  # the lookup budget's count of this request, for a caller it counts
 
     def decided(self, catalog: Catalog, selected: Iterable[SelectedField], decisions: DecisionMap) -> None:
         """Each governed field selected, once, with its decision, share class and provider department."""
@@ -82,4 +83,4 @@ class RequestEntry:
             "durationMs": round((time.perf_counter() - self.started) * 1000, 3),
             "servedDigest": served_digest(key, body.get("data")),
             "salt": secrets.token_hex(16),
-        }
+        } | ({} if self.probe is None else {"probe": self.probe})

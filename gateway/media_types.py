@@ -73,7 +73,8 @@ def is_utf8(charset: str | None) -> bool:
 def answer_status(media_type: str, status: int, on_content: bool) -> int:
     """The status to send: under `application/json` a well-formed request refused for its content
     (document, operation, variables, arguments, fields asked) is answered 200, as the spec says;
-    under `application/graphql-response+json` the 4xx stands."""
-    if media_type == JSON and on_content and 400 <= status < 500:
+    under `application/graphql-response+json` the 4xx stands. 429 (the lookup budget's, refused
+    once the content is read) stands under both, like the rate limits', for its Retry-After."""
+    if media_type == JSON and on_content and 400 <= status < 500 and status != 429:
         return 200
     return status

@@ -14,6 +14,7 @@ from access.row_maskers import RowMaskerCache
 from catalog import Catalog
 from connectors.resilience import ResilientConnector
 from control.ratelimits.limiter import RateLimiter
+from control.ratelimits.probes import ProbeCounter
 from control.suspension.state import Suspensions
 from gateway.arguments import KeyArguments, key_arguments
 from gateway.documents import DocumentCache
@@ -34,6 +35,7 @@ class Runtime:
     row_maskers: RowMaskerCache
     documents: DocumentCache
     rate_limits: RateLimiter
+    probes: ProbeCounter
     record: AccessRecord | None = None
     suspensions: Suspensions = field(default_factory=Suspensions)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
@@ -26,23 +26,32 @@ async def _fetch(connector: Connector, by: str, keys: list[str], intake: RowInta
     return intake(rows)
 
 
-def _one_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> BatchLoad[Row | None]:
+def _answered(answers: dict[str, bool] | None, keys: list[str], found: Container[str]) -> None:
+    if answers is not None:
+        answers.update((key, key in found) for key in keys)
+
+
+def _one_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace,
+                 answers: dict[str, bool] | None) -> BatchLoad[Row | None]:
     async def load(keys: list[str]) -> list[Row | None]:
         rows = await _fetch(connector, by, keys, intake, trace)
         hidden = raw_key(by)
         found = {row[hidden]: row for row in rows}
+        _answered(answers, keys, found)
         return [found.get(key) for key in keys]
 
     return load
 
 
-def _many_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace) -> BatchLoad[list[Row]]:
+def _many_per_key(connector: Connector, by: str, intake: RowIntake, trace: RequestTrace,
+                  answers: dict[str, bool] | None) -> BatchLoad[list[Row]]:
     async def load(keys: list[str]) -> list[list[Row]]:
         rows = await _fetch(connector, by, keys, intake, trace)
         hidden = raw_key(by)
         grouped: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
             grouped[row[hidden]].append(row)
+        _answered(answers, keys, grouped)
         return [grouped.get(key, []) for key in keys]
 
     return load
@@ -96,7 +105,8 @@ class Loaders:
                            self._maskers.get(resource_name), self._trace.subjects)
         build = _many_per_key if many else _one_per_key
         connector = self._connectors[resource.connector]
-        return BatchLoader(build(connector, by, intake, self._trace), max_batch_size=self._max_batch_size)
+        answers = self._trace.lookups.get((resource_name, by))
+        return BatchLoader(build(connector, by, intake, self._trace, answers), max_batch_size=self._max_batch_size)
 
     def _subject_fields(self, resource_name: str) -> tuple[SubjectField, ...]:
         """The row's own subject, and the subject of each datum a served field carries (a representative's ID)."""

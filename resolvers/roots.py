@@ -16,7 +16,8 @@ from catalog.model import CatalogRoot
 from connectors.base import SourceUnavailable
 
 
-def _canonical(catalog: Catalog, root: CatalogRoot) -> Callable[[str], str]:
+def canonical_key(catalog: Catalog, root: CatalogRoot) -> Callable[[str], str]:
+    """The root's keys in the form its department holds them (and its loader is asked)."""
     value_format = catalog.resource(root.resource).fields[root.by].format
     return FORMATS.get(value_format or "") or str
 
@@ -29,7 +30,7 @@ async def load_root(context: Any, name: str, key: str | list[str]) -> Any:
     """
     catalog: Catalog = context.catalog
     root = catalog.roots[name]
-    canonical = _canonical(catalog, root)
+    canonical = canonical_key(catalog, root)
     loader = context.loaders.get(root.resource, root.by, many=False)
     if root.many:
         try:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from limits import parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
-from redis.asyncio import ConnectionPool
+from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -28,6 +28,8 @@ class CountingStores:
         self.local: RateLimiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._pool: ConnectionPool | None = None
         self._shared: RateLimiter | None = None
+        # The same Redis for counts of another kind (the lookup budget's), which fail over and come back with these.
+        self.client: Redis | None = None
         if redis_url is not None:
             # One immediate retry rides over a connection Redis closed; nothing waits longer than `timeout`.
             self._pool = ConnectionPool.from_url(redis_url, socket_timeout=timeout, socket_connect_timeout=timeout,
@@ -37,6 +39,7 @@ class CountingStores:
                                    implementation="redispy", key_prefix=key_prefix,
                                    connection_pool=self._pool)  # type: ignore[arg-type]
             self._shared = SlidingWindowCounterRateLimiter(storage)
+            self.client = Redis(connection_pool=self._pool)
         self.degraded_since: datetime | None = None
 
     @property

@@ -9,9 +9,11 @@ import orjson
 import typer
 from rich.console import Console
 
+from access.decisions import DEFAULT_LOOKUP_BUDGET
 from access.policy.registry import PolicyError, load_departments
 from access.policy.store import Policy, load_policy
 from catalog import Catalog, CatalogError, load_catalog
+from control.ratelimits.config import RateLimitConfigError, load_rate_limits
 from control.workbench import render
 from control.workbench.check import check_policy
 from control.workbench.diff import diff_policies
@@ -85,6 +87,18 @@ def _catalog(catalog_dir: Path, *policy_dirs: Path) -> Catalog:
         raise _fail(f"cannot load the policy or catalog: {exc} (run 'policy check' for every finding)") from None
 
 
+def _lookup_budget(directory: Path) -> int:
+    """The daily failed-lookup budget of the policy directory's rate-limits.yaml, else the default: how many
+    candidates a masked datum must leave (What a caller can learn)."""
+    path = directory / "rate-limits.yaml"
+    if not path.exists():
+        return DEFAULT_LOOKUP_BUDGET
+    try:
+        return load_rate_limits(path, load_departments(directory / "departments.csv")).probes.failed_keys_per_department
+    except (RateLimitConfigError, PolicyError) as exc:
+        raise _fail(f"cannot load the lookup budget: {exc}") from None
+
+
 def _policy(directory: Path, catalog: Catalog) -> Policy:
     try:
         return load_policy(directory, catalog)
@@ -97,7 +111,8 @@ def check(directory: PolicyDir = None, catalog_dir: CatalogDir = None,
           output: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.text,
           strict: Annotated[bool, typer.Option("--strict", help="warnings fail too")] = False) -> None:
     """Check model, rules and purposes against the catalog; exit 1 on any error (or warning with --strict)."""
-    report = check_policy(_policy_dir(directory), _catalog_dir(catalog_dir))
+    policy_dir = _policy_dir(directory)
+    report = check_policy(policy_dir, _catalog_dir(catalog_dir), _lookup_budget(policy_dir))
     if output is CheckFormat.json:
         _echo_json(render.report_json(report))
     else:
@@ -119,7 +134,7 @@ def explain(department: Annotated[str, typer.Option("--dept", help="department c
     catalog = _catalog(_catalog_dir(catalog_dir), policy_dir)
     try:
         explanation = explain_cell(_policy(policy_dir, catalog), catalog, department, as_roles(roles or []), purpose,
-                                   field, policy_dir / "rules.csv")
+                                   field, policy_dir / "rules.csv", _lookup_budget(policy_dir))
     except UnknownName as exc:
         raise typer.BadParameter(str(exc)) from None
     if output is CheckFormat.json:
@@ -138,7 +153,7 @@ def diff(old_dir: Annotated[Path, typer.Argument(help="the policy directory in f
     """Every (department, purpose, field) whose decision changes from OLD_DIR to NEW_DIR; exit 0 either way."""
     old_dir, new_dir = _shown(old_dir), _shown(new_dir)
     catalog = _catalog(_catalog_dir(catalog_dir), old_dir, new_dir)
-    changes = diff_policies(_policy(old_dir, catalog), _policy(new_dir, catalog), catalog)
+    changes = diff_policies(_policy(old_dir, catalog), _policy(new_dir, catalog), catalog, _lookup_budget(new_dir))
     if output is TableFormat.json:
         _echo_json([render.change_json(change) for change in changes])
     elif output is TableFormat.csv:

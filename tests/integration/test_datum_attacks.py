@@ -30,7 +30,7 @@ def demo(request: pytest.FixtureRequest, sqlite_stores: Stores, tmp_path_factory
 
 
 def _budget(gateway: Gateway) -> int:
-    return 200  # TEMP
+    return gateway.runtime.decisions.lookup_budget
 
 
 def _callers(gateway: Gateway) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from access.policy.registry import load_departments
-from control.ratelimits.config import RateLimitConfigError, RateLimits, load_rate_limits
+from control.ratelimits.config import ProbeBudgets, RateLimitConfigError, RateLimits, load_rate_limits
 from settings import ROOT
 
 DEPARTMENTS = ("civil-affairs", "public-security")
@@ -32,6 +32,20 @@ def test_the_shipped_file_loads_with_a_limit_for_every_caller() -> None:
     policy = ROOT / "policy"
     limits = load_rate_limits(policy / "rate-limits.yaml", load_departments(policy / "departments.csv"))
     assert {limit.scope for limit in limits.applicable("any-system", "civil-affairs")} == {"system", "department"}
+    assert limits.probes == ProbeBudgets(failed_keys_per_department=200, failed_keys_per_system_purpose=100,
+                                         subjects_per_department=20_000, subjects_per_system_purpose=5_000,
+                                         keys_per_operation=100)
+
+
+def test_a_file_without_probes_gets_the_default_lookup_budget(tmp_path) -> None:
+    assert _load(tmp_path, VALID).probes == ProbeBudgets()
+
+
+def test_each_lookup_budget_named_replaces_its_default_alone(tmp_path) -> None:
+    probes = _load(tmp_path, VALID + "probes:\n  failed-keys-per-department: 700\n  keys-per-operation: 3\n").probes
+    assert probes == ProbeBudgets(failed_keys_per_department=700, keys_per_operation=3)
+    assert probes.daily() == (("failed-keys-per-department", 700), ("failed-keys-per-system-purpose", 100),
+                              ("subjects-per-department", 20_000), ("subjects-per-system-purpose", 5_000))
 
 
 def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_path) -> None:
@@ -65,6 +79,21 @@ def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_pa
     ("system: {default: 1/second, overrides: {a: 1/second, a: 9/second}}\ndepartment: {default: 1/second}\n",
      "1: not valid YAML (the key 'a' appears twice)"),
     ("system:\n  default: 1/second\n default: 2/second\n", "3: not valid YAML"),
+    (VALID + "probes: 100\n", "probes: must map budget names to numbers"),
+    (VALID + "probes: {failed-keys: 100}\n", "probes.failed-keys: not a budget; the budgets are "
+     "failed-keys-per-department, failed-keys-per-system-purpose, subjects-per-department, "
+     "subjects-per-system-purpose, keys-per-operation"),
+    (VALID + "probes: {keys-per-operation: 0}\n", "probes.keys-per-operation: 0 must be a whole number, at least 1"),
+    (VALID + "probes: {subjects-per-department: 2.5}\n", "probes.subjects-per-department: 2.5 must be a whole"),
+    (VALID + "probes: {failed-keys-per-department: '200'}\n", "probes.failed-keys-per-department: '200' must be"),
+    (VALID + "probes: {failed-keys-per-department: true}\n", "probes.failed-keys-per-department: True must be"),
+    (VALID + "probes: {failed-keys-per-department: 50}\n",
+     "probes.failed-keys-per-system-purpose: 100 (its default) is more than failed-keys-per-department (50)"),
+    (VALID + "probes: {subjects-per-system-purpose: 30000}\n",
+     "probes.subjects-per-system-purpose: 30000 is more than subjects-per-department (20000)"),
+    (VALID + "probes: {keys-per-operation: 5, keys-per-operation: 6}\n", "not valid YAML (the key "),
+    (VALID + "probes: {keys-per-operation: 101}\n",
+     "probes.keys-per-operation: 101 is more than failed-keys-per-system-purpose (100): an operation's keys"),
 ])
 def test_a_mistake_names_the_file_and_the_entry(tmp_path, text: str, entry: str) -> None:
     path = tmp_path / "rate-limits.yaml"
