@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
 
+from access.masking.generalize import date_to_age_band
 from tests.support.gateway import Gateway, Stores, start_gateway
 
 POLICY_DIR = Path(__file__).parents[2] / "policy"
@@ -33,7 +35,8 @@ def test_same_query_answers_differently_by_department_and_purpose(gateway: Gatew
         assert seen_social["idNumber"] == row["gmsfhm"]
         assert seen_business["maritalStatus"] is None and seen_business["phone"] is None
         assert seen_business["idNumber"] == row["gmsfhm"][:6] + "*" * 8 + row["gmsfhm"][-4:]
-        assert seen_business["name"] == row["xm"] and seen_business["birthDate"] == str(row["csrq"].year)
+        assert seen_business["name"] == row["xm"]
+        assert seen_business["birthDate"] == date_to_age_band(row["csrq"].isoformat(), date.today())
     assert {e["extensions"]["field"] for e in business["errors"]} == {"Person.maritalStatus", "Person.phone"}
     assert "errors" not in social
 
@@ -58,7 +61,8 @@ def test_extensions_list_what_was_masked_and_denied(gateway: Gateway, dataset) -
                         purpose="business-registration-approval", headers={"x-purpose-ref": "SCJG-2026-77"}).json()
     access = body["extensions"]["access"]
     assert access["purpose"] == "business-registration-approval" and access["purposeRef"] == "SCJG-2026-77"
-    assert {m["field"]: m["mask"] for m in access["masked"]} == {"Person.idNumber": "R1b", "Person.birthDate": "R7a"}
+    assert {m["field"]: m["mask"] for m in access["masked"]} == {"Person.idNumber": "R1b", "Person.birthDate": "R7c",
+                                                                "Licence.holderCode": "R1b-holder"}
     assert {d["field"] for d in access["denied"]} == {"Person.maritalStatus", "Person.phone"}
     assert access["policyVersion"] == gateway.runtime.policies.current.version
 

@@ -48,6 +48,7 @@ def private_deployment(sqlite_stores: Stores, licence_url: str, tmp_path: Path,
 
 def education(host: Host, person: dict) -> str | None:
     body = host.post(QUERY, {"id": person["gmsfhm"]}, **ASKER).json()
+    assert "data" in body, body
     return body["data"]["person"]["education"]
 
 
