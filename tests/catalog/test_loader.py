@@ -51,6 +51,12 @@ def _edit(catalog_dir: Path, name: str, old: str, new: str) -> None:
     ("licence.yaml", "    format: licence-id\n", "    format: licence-number\n",
      "format 'licence-number' is not one of"),
     ("population.yaml", "    fan_out: 5\n", "    fan_out: 0\n", "Person.licences: fan_out must be a whole number"),
+    ("population.yaml", "    max_per_parent: 20\n", "", "Person.licences: missing 'max_per_parent'"),
+    ("population.yaml", "    max_per_parent: 20\n", "    max_per_parent: 4\n",
+     "Person.licences: max_per_parent must be a whole number, at least fan_out (5)"),
+    ("legal_entity.yaml", "    join: {legalRepresentativeIdNumber: idNumber}\n",
+     "    join: {legalRepresentativeIdNumber: idNumber}\n    max_per_parent: 3\n",
+     "LegalEntity.legalRepresentative: max_per_parent goes with many: true"),
     ("population.yaml", "    item: 联系电话\n", "    item: 联系电话\n    nullable: false\n",
      "only UNCONDITIONAL fields can be non-nullable"),
 ])
