@@ -17,6 +17,7 @@ import httpx
 import orjson
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from access.identity.configured import jwt_secret
 from access.identity.minting import mint_token
@@ -102,7 +103,7 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         configured_limits(Settings())
-    except RateLimitConfigError as exc:
+    except (ValidationError, RateLimitConfigError) as exc:
         typer.echo(f"not starting: {exc}", err=True)
         raise typer.Exit(1) from None
     licence_process = None

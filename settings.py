@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import field_validator
@@ -47,9 +48,9 @@ class Settings(BaseSettings):
     department_pool_timeout: float = 1.0
 
     # Query limits (README "Query limits"), checked before any department is asked; max_list_keys
-    # above is the keys per list argument. The defaults leave room for every query the README,
-    # tests and benchmark send, e.g. 1,000 persons joined with licences and represented entities
-    # (cost about 43,000), and for GraphiQL's introspection (its depth is not counted).
+    # above is the keys of every root field and alias of an operation together. The defaults leave room
+    # for every query the README, tests and benchmark send, e.g. 1,000 persons joined with licences and
+    # represented entities (cost about 43,000), and for GraphiQL's introspection (its depth is not counted).
     max_document_chars: int = 100_000
     max_tokens: int = 5_000  # lexical tokens; 1,000 keys written inline take about 1,000
     max_depth: int = 10  # nested fields; the deepest query in the tests has 4
@@ -57,6 +58,14 @@ class Settings(BaseSettings):
     max_aliases: int = 50  # as written; many keys go in one list argument, not in aliased fields
     max_directives: int = 50
     max_query_cost: int = 250_000  # see gateway/query_cost.py for the estimate
+    # A fetch (one batch of at most max_list_keys keys to one department) reads at most max_fetch_rows rows;
+    # the heaviest batch of the demo registries, 1,000 entities' licences, is about 3,500.
+    max_fetch_rows: int = 5_000
+    # Distinct subjects (people, entities) one request may read; the bound gateway/subject_bound.py computes
+    # for the benchmark's 1,000 joined persons is 6,000 (1,000 keys and one fetch of their entities).
+    max_subjects: int = 10_000
+    # X-Purpose-Ref, matched whole; a value holding a citizen ID or a mobile number is refused whatever it says.
+    purpose_ref_pattern: re.Pattern[str] = re.compile(r"[A-Za-z0-9_./-]{1,64}")
 
     policy_dir: Path = ROOT / "policy"
     catalog_dir: Path = ROOT / "catalog"
@@ -98,6 +107,16 @@ class Settings(BaseSettings):
     rate_limits_file: Path = ROOT / "policy" / "rate-limits.yaml"
     rate_limits_redis_timeout: float = 0.25
     rate_limits_retry_seconds: float = 5.0
+
+    @field_validator("purpose_ref_pattern", mode="before")
+    @classmethod
+    def _regular_expression(cls, pattern: Any) -> Any:
+        if not isinstance(pattern, str):
+            return pattern
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
 
     @field_validator("cors_origins")
     @classmethod

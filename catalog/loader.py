@@ -35,7 +35,8 @@ RESOURCE_KEYS = frozenset({"resource", "title", "description", "provider", "upda
 SOURCE_KEYS = frozenset({"connector", "table", "path"})
 FIELD_KEYS = frozenset({"item", "column", "type", "share", "basis", "personal", "sensitive", "mask", "provider",
                         "nullable", "format", "description", "codes", "carries", "reveals"})
-RELATION_KEYS = frozenset({"target", "join", "many", "fan_out", "switch", "cases", "union", "share", "description"})
+RELATION_KEYS = frozenset({"target", "join", "many", "fan_out", "max_per_parent", "switch", "cases", "union", "share",
+                           "description"})
 CASE_KEYS = frozenset({"target", "join"})
 ROOT_KEYS = frozenset({"argument", "by", "many", "description"})
 DEFAULT_FAN_OUT = 10
@@ -187,7 +188,8 @@ def _code_table(name: str | None, where: str) -> dict[str, str] | None:
 
 def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) -> CatalogRelation:
     """`target` and `join: {parent_field: target_field}`, or a `switch` field with `cases` of them and the `union`
-    they form; `many` for a list, with the `fan_out` the cost estimate assumes."""
+    they form; `many` for a list, with the `fan_out` the cost estimate assumes and the `max_per_parent` rows a
+    parent may have."""
     refuse_unknown_keys(entry, RELATION_KEYS, where)
     share = _share_class(entry, where)
     if share is not ShareClass.UNCONDITIONAL:
@@ -216,10 +218,23 @@ def _read_relation(resource: str, name: str, entry: dict[str, Any], where: str) 
     fan_out = entry.get("fan_out", DEFAULT_FAN_OUT)
     if not isinstance(many, bool):
         raise CatalogError(f"{where}: many must be true or false")
-    if not isinstance(fan_out, int) or isinstance(fan_out, bool) or fan_out < 1:
+    if not _whole(fan_out):
         raise CatalogError(f"{where}: fan_out must be a whole number of at least 1")
+    if many:
+        max_per_parent = required(entry, "max_per_parent", where)
+        if not _whole(max_per_parent) or max_per_parent < fan_out:
+            raise CatalogError(f"{where}: max_per_parent must be a whole number, at least fan_out ({fan_out})")
+    elif "max_per_parent" in entry:
+        raise CatalogError(f"{where}: max_per_parent goes with many: true (a single relation has one row)")
+    else:
+        max_per_parent = 1
     return CatalogRelation(resource=resource, name=name, share=share, description=str(entry.get("description", "")),
-                           many=many, switch=switch, joins=joins, union=union, fan_out=fan_out)
+                           many=many, switch=switch, joins=joins, union=union, fan_out=fan_out,
+                           max_per_parent=max_per_parent)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _join(entry: dict[str, Any], where: str) -> Join:

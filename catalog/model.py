@@ -113,6 +113,8 @@ class CatalogRelation:
     joins: Mapping[str | None, Join]  # switch value -> join; {None: join} without a switch
     union: str | None  # the GraphQL union of the targets, when a switch leads to several resources
     fan_out: int  # rows per parent the cost estimate assumes for a list relation (about the 99th percentile)
+    # The most rows one parent may have (1 for a single relation): more is an error, never a silent cut.
+    max_per_parent: int
 
     @property
     def qualified_name(self) -> str:

@@ -9,7 +9,7 @@ import httpx
 import orjson
 
 from catalog import Resource
-from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
+from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable, at_most
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +18,8 @@ HEALTH_PATH = "/healthz"
 
 
 class HttpBatchConnector:
-    """POSTs {"by": field, "keys": [...]} to the catalog's path once per batch; the service answers
-    {"items": [row, ...]}."""
+    """POSTs {"by": field, "keys": [...], "limit": n} to the catalog's path once per batch; the service answers
+    {"items": [row, ...]} with at most n rows."""
 
     def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
                  pool_size: int = 20, pool_overflow: int = 0, pool_timeout: float | None = None,
@@ -33,8 +33,8 @@ class HttpBatchConnector:
         self._columns = [(f.column, f.name) for f in resource.fields.values()]
         self._path = resource.source.path or DEFAULT_QUERY_PATH
 
-    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
-        body = orjson.dumps({"by": by, "keys": list(keys)})
+    async def fetch(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
+        body = orjson.dumps({"by": by, "keys": list(keys), "limit": limit + 1})
         try:
             async with asyncio.timeout(self._timeout):
                 response = await self._client.post(
@@ -51,7 +51,7 @@ class HttpBatchConnector:
             raise (RequestRejected if rejected else SourceUnavailable)(
                 self.department, f"answered HTTP {response.status_code}")
         columns = self._columns
-        items = orjson.loads(response.content)["items"]
+        items = at_most(orjson.loads(response.content)["items"], limit, self.department)
         return [{name: item.get(column) for column, name in columns} for item in items]
 
     def _failure(self, exc: httpx.HTTPError) -> SourceUnavailable:

@@ -29,34 +29,34 @@ class ResilientConnector:
         self._retry_attempts = retry_attempts
         self._retry_wait = retry_wait
 
-    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+    async def fetch(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
         try:
             with self.breaker.guard(_department_at_fault):
-                return await self._fetch_within_budget(by, keys)
+                return await self._fetch_within_budget(by, keys, limit)
         except CircuitOpen:
             raise SourceUnavailable(self.department, "circuit open after repeated failures") from None
 
-    async def _fetch_within_budget(self, by: str, keys: Sequence[str]) -> list[Row]:
+    async def _fetch_within_budget(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
         try:
             async with asyncio.timeout(self._budget):
                 try:
                     # Outside stamina: its machinery costs more than a fast read, and most reads succeed.
-                    return await self.source.fetch(by, keys)
+                    return await self.source.fetch(by, keys, limit)
                 except ConnectionFailed:
                     if self._retry_attempts < 2:
                         raise
-                return await self._retry(by, keys)
+                return await self._retry(by, keys, limit)
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None
 
-    async def _retry(self, by: str, keys: Sequence[str]) -> list[Row]:
+    async def _retry(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
         """The first retry at once (a pooled connection the server dropped is the usual cause), then backoff."""
         async for attempt in stamina.retry_context(
             on=ConnectionFailed, attempts=self._retry_attempts - 1, timeout=self._budget,
             wait_initial=self._retry_wait, wait_jitter=self._retry_wait, wait_max=self._budget,
         ):
             with attempt:
-                rows = await self.source.fetch(by, keys)
+                rows = await self.source.fetch(by, keys, limit)
         return rows
 
     async def ping(self) -> None:

@@ -1,4 +1,5 @@
-"""A department reached through SQLAlchemy (PostgreSQL, MariaDB/MySQL, SQLite): one SELECT ... IN per batch."""
+"""A department reached through SQLAlchemy (PostgreSQL, MariaDB/MySQL, SQLite): one SELECT ... IN ... LIMIT per
+batch."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from catalog import Resource
-from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
+from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable, at_most
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +67,24 @@ class SqlConnector:
     def _select_by(self, by: str) -> Any:
         statement = self._selects.get(by)
         if statement is None:
-            statement = self._base.where(self._columns[by].in_(bindparam("keys", expanding=True)))
+            statement = self._base.where(self._columns[by].in_(bindparam("keys", expanding=True))).limit(
+                bindparam("limit"))
             self._selects[by] = statement
         return statement
 
-    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+    async def fetch(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
         statement = self._select_by(by)
         try:
             async with asyncio.timeout(self._timeout):
                 async with self.engine.connect() as connection:
-                    result = await connection.execute(statement, {"keys": list(keys)})
+                    result = await connection.execute(statement, {"keys": list(keys), "limit": limit + 1})
                     raw_rows = result.all()
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None
         except (SQLAlchemyError, OSError, RuntimeError) as exc:
             log.warning("department %s failed: %r", self.department, exc)
             raise self._failure(exc) from None
+        at_most(raw_rows, limit, self.department)
         names = self._names
         rows = [dict(zip(names, raw, strict=True)) for raw in raw_rows]
         for name, convert in self._converters:

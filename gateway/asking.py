@@ -1,6 +1,7 @@
 """Why the caller is asking: the purpose, case reference and access mode its request states in its headers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
@@ -8,8 +9,8 @@ from starlette.datastructures import Headers
 from access.identity.tokens import Caller
 from access.policy.store import Policy
 from gateway.errors import ErrorCode, RequestRefused
+from gateway.purpose_ref import purpose_ref_problem
 
-MAX_PURPOSE_REF = 64
 ACCESS_MODES = ("lenient", "strict")
 
 
@@ -21,8 +22,9 @@ class Asking:
     strict: bool
 
 
-def state_purpose(caller: Caller, headers: Headers, policy: Policy) -> Asking:
-    """The caller with the purpose, case reference and access mode its request states."""
+def state_purpose(caller: Caller, headers: Headers, policy: Policy, ref_pattern: re.Pattern[str]) -> Asking:
+    """The caller with the purpose, case reference (a case number matching `ref_pattern`) and access mode its
+    request states."""
     purpose = headers.get("x-purpose", "").strip()
     if not purpose:
         raise RequestRefused.one(400, "state the purpose of this request in the X-Purpose header",
@@ -30,15 +32,17 @@ def state_purpose(caller: Caller, headers: Headers, policy: Policy) -> Asking:
     if purpose not in policy.purposes:
         raise RequestRefused.one(400, f"unknown purpose {purpose!r}", ErrorCode.UNKNOWN_PURPOSE,
                                  purposes=sorted(policy.purposes))
-    return Asking(caller, purpose, _purpose_ref(headers.get("x-purpose-ref")), _strict(headers.get("x-access-mode")))
+    return Asking(caller, purpose, _purpose_ref(headers.get("x-purpose-ref"), ref_pattern),
+                  _strict(headers.get("x-access-mode")))
 
 
-def _purpose_ref(value: str | None) -> str | None:
+def _purpose_ref(value: str | None, pattern: re.Pattern[str]) -> str | None:
     if value is None:
         return None
-    if not value or len(value) > MAX_PURPOSE_REF or not value.isprintable() or not value.isascii():
-        raise RequestRefused.one(400, f"X-Purpose-Ref must be 1 to {MAX_PURPOSE_REF} printable ASCII characters",
-                                 ErrorCode.BAD_PURPOSE_REF)
+    problem = purpose_ref_problem(value, pattern)
+    if problem is not None:
+        raise RequestRefused.one(400, f"X-Purpose-Ref must be the business case number: {problem}",
+                                 ErrorCode.BAD_PURPOSE_REF, reason=problem)
     return value
 
 

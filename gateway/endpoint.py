@@ -119,10 +119,12 @@ class GraphQLEndpoint:
 
     def _asking(self, request: Request, admission: Admission, entry: RequestEntry) -> Asking | None:
         """Who asks (settled in front of the endpoint) and for what; None when governance is off (the benchmark)."""
-        if not self._runtime.settings.governance:
+        runtime = self._runtime
+        if not runtime.settings.governance:
             return None
         entry.caller = admission.caller
-        asking = state_purpose(admission.check(), request.headers, self._runtime.policies.current)
+        asking = state_purpose(admission.check(), request.headers, runtime.policies.current,
+                               runtime.settings.purpose_ref_pattern)
         entry.purpose, entry.purpose_ref = asking.purpose, asking.purpose_ref
         return asking
 

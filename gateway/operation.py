@@ -28,10 +28,11 @@ from gateway.query_limits import check_query_cost
 from gateway.results import denied_field_errors, shape_execution_errors
 from gateway.runtime import Runtime
 from gateway.selection import Selection, select
+from gateway.subject_bound import check_subject_bound
 from resolvers.context import ResolverContext
 from resolvers.executor import CompiledOperation
 from resolvers.loaders import Loaders
-from resolvers.prefetch import Prefetcher, relations_by_level
+from resolvers.prefetch import NamePath, Prefetcher, relations_by_level
 from resolvers.rows import RowMasker
 from resolvers.shapes import NeedsGeneralExecutor
 
@@ -46,6 +47,7 @@ class Operation:
     node: OperationDefinitionNode
     variables: VariableValues
     selection: Selection
+    levels: dict[NamePath, set[str]]  # the relations to prefetch at each level
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ class Governed:
 
 
 def prepare(runtime: Runtime, gql: GraphQLRequest, entry: RequestEntry) -> Operation:
-    """The operation parsed (cached), validated and within every limit, its keys well formed; else RequestRefused.
-    Nothing is asked of any department before this returns."""
+    """The operation parsed (cached), validated and within every limit, its keys well formed and the subjects it
+    may read within the cap; else RequestRefused. Nothing is asked of any department before this returns."""
     settings = runtime.settings
     entry.operation_name = gql.operation_name
     try:
@@ -74,11 +76,11 @@ def prepare(runtime: Runtime, gql: GraphQLRequest, entry: RequestEntry) -> Opera
     variables = _coerced_variables(runtime, node, gql)
     check_query_cost(schema, document, node, variables, settings.max_query_cost, runtime.fan_out)
     selection = select(schema, document, node, variables)
-    problems = check_key_arguments(schema, runtime.key_arguments, selection.roots, variables, settings.max_list_keys,
-                                   entry.asked)
-    if problems:
-        raise RequestRefused(400, problems)
-    return Operation(gql, document, node, variables, selection)
+    keys = check_key_arguments(schema, runtime.key_arguments, selection.roots, variables, settings.max_list_keys,
+                               entry.asked)
+    levels = relations_by_level(selection.fields, runtime.catalog)
+    check_subject_bound(runtime.catalog, levels, keys, runtime.fetch_limits)
+    return Operation(gql, document, node, variables, selection, levels)
 
 
 def govern(runtime: Runtime, operation: Operation, asking: Asking, entry: RequestEntry) -> Governed:
@@ -106,10 +108,10 @@ async def run(runtime: Runtime, operation: Operation, governed: Governed | None,
               entry: RequestEntry) -> ExecutionResult:
     """Execute over rows fetched a batch per source per level and masked as they enter."""
     catalog = runtime.catalog
-    loaders = Loaders(catalog, runtime.connectors, governed.maskers if governed else {}, runtime.settings.max_list_keys,
+    loaders = Loaders(catalog, runtime.connectors, governed.maskers if governed else {}, runtime.fetch_limits,
                       entry.trace, governed.plan.served if governed else ())
     denied = governed.plan.decisions.denied_relations if governed else frozenset()
-    prefetcher = Prefetcher(catalog, loaders, relations_by_level(operation.selection.fields, catalog), denied)
+    prefetcher = Prefetcher(catalog, loaders, operation.levels, denied)
     context = ResolverContext(entry.request_id, catalog, loaders, prefetcher, runtime.record)
     schema = runtime.graphql_schema
     if runtime.settings.executor == "compiled":

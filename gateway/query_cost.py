@@ -1,8 +1,9 @@
 """The estimated cost of an operation: how many values its answer may hold (README "Query limits").
 
-A field counts 1. A field with a selection adds `size x` the cost of its selection, where size is
-the number of keys given to its list argument (at least 1: the selection is walked even for an
-empty list), the fan-out factor for a list field without one, and 1 for a single object.
+A field counts 1. A field with a selection adds `size x` the cost of its selection (at least 1: each
+object read is charged, even with every field under it skipped), where size is the number of keys given
+to its list argument (at least 1: the selection is walked even for an empty list), the fan-out factor
+for a list field without one (a list relation), and 1 for a single object (a root key or a single relation).
 An introspection field counts 1 whatever it selects (no department serves it); fields left out
 by @skip or @include do not count. Each fragment is costed once and its cost reused wherever it is spread,
 so fragments spread into one another are priced at their full expansion without being expanded.
@@ -42,7 +43,7 @@ def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation: Oper
         if inner is None:
             return 1
         definition = parent.fields[node.name.value]
-        return 1 + _size(f"{parent.name}.{node.name.value}", definition, node, variables, fan_out) * inner
+        return 1 + _size(f"{parent.name}.{node.name.value}", definition, node, variables, fan_out) * max(1, inner)
 
     fold = Fold(document, field, _total, schema, variables)
     return fold.measure(operation.selection_set, schema.get_root_type(operation.operation))

@@ -9,9 +9,10 @@ from graphql import GraphQLError
 
 from access.plan import AccessPlan
 from catalog.formats import InvalidIdentifier
-from connectors.base import SourceUnavailable
+from connectors.base import SourceUnavailable, TooManyRows
 from gateway.errors import ErrorCode, error
 from resolvers.errors import BadArgument
+from resolvers.rows import TooManySubjects
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,15 @@ def shape_execution_errors(errors: Iterable[GraphQLError], request_id: str) -> l
                 continue
             shaped[key] = error(f"the {original.department} department did not answer ({original.reason})",
                                 ErrorCode.SOURCE_UNAVAILABLE, list(path), department=original.department, rows=1)
+        elif isinstance(original, TooManyRows):
+            shaped[(path, ErrorCode.TOO_MANY_ROWS, original.department)] = error(
+                f"the {original.department} department has more than {original.limit} rows for one {original.per} "
+                "of this field; none is served", ErrorCode.TOO_MANY_ROWS, list(path),
+                department=original.department, limit=original.limit, per=original.per)
+        elif isinstance(original, TooManySubjects):
+            shaped[(path, ErrorCode.TOO_MANY_SUBJECTS, "")] = error(
+                f"this field would take the request past {original.limit} subjects; none is served",
+                ErrorCode.TOO_MANY_SUBJECTS, list(path), limit=original.limit)
         elif isinstance(original, InvalidIdentifier | BadArgument):
             shaped[(path, ErrorCode.BAD_USER_INPUT, original.reason)] = error(
                 original.reason, ErrorCode.BAD_USER_INPUT, list(path), reason=original.reason)

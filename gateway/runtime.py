@@ -20,6 +20,7 @@ from gateway.arguments import KeyArguments, key_arguments
 from gateway.documents import DocumentCache
 from gateway.query_cost import fan_outs
 from record.store import AccessRecord
+from resolvers.loaders import FetchLimits
 from settings import Settings
 
 
@@ -50,3 +51,8 @@ class Runtime:
     @cached_property
     def fan_out(self) -> dict[str, int]:
         return fan_outs(self.catalog)
+
+    @cached_property
+    def fetch_limits(self) -> FetchLimits:
+        settings = self.settings
+        return FetchLimits(settings.max_list_keys, settings.max_fetch_rows, settings.max_subjects)

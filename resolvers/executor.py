@@ -20,7 +20,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values
 
 from catalog.model import CatalogRoot
-from connectors.base import SourceUnavailable
+from connectors.base import FetchFailed
 from resolvers.roots import load_root
 from resolvers.rows import TYPE_KEY
 from resolvers.shapes import TYPENAME, NeedsGeneralExecutor, Relation, Shape, ShapeCompiler
@@ -55,7 +55,7 @@ class CompiledOperation:
         for (key, _, _, relation), value in zip(self._roots, values, strict=True):
             if relation is None:
                 data[key] = "Query"
-            elif isinstance(value, SourceUnavailable):
+            elif isinstance(value, FetchFailed):
                 errors.append(GraphQLError(str(value), path=[key], original_error=value))
                 data[key] = None
             else:
@@ -68,7 +68,7 @@ class CompiledOperation:
             return None
         try:
             return await load_root(context, name, argument)
-        except SourceUnavailable as exc:
+        except FetchFailed as exc:
             return exc
 
 

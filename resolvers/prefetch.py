@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from catalog import Catalog, CatalogRelation
 from catalog.model import Join
-from connectors.base import Row, SourceUnavailable
-from resolvers.loaders import Loaders
+from connectors.base import FetchFailed, Row
+from resolvers.loaders import BatchLoader, Loaders
 from resolvers.rows import TYPE_KEY, raw_key
 
 NamePath = tuple[str, ...]
@@ -74,7 +74,7 @@ class Prefetcher:
             return
         try:
             values = await self._fetch(parents, relation)
-        except SourceUnavailable as exc:
+        except FetchFailed as exc:
             for row in parents:
                 row[field] = exc
             return
@@ -95,11 +95,15 @@ class Prefetcher:
             join = relation.joins.get(row[switch] if switch else None)
             if join is not None and (key := row[raw_key(join.parent_field)]):
                 keyed.setdefault(join, []).append((index, key))
-        found = await asyncio.gather(*(
-            self._loaders.get(join.target, join.target_field, relation.many).load_many([key for _, key in pairs])
-            for join, pairs in keyed.items()))
+        found = await asyncio.gather(*(self._loader(relation, join).load_many([key for _, key in pairs])
+                                       for join, pairs in keyed.items()))
         values: list[Any] = [None] * len(rows)
         for pairs, loaded in zip(keyed.values(), found, strict=True):
             for (index, _), value in zip(pairs, loaded, strict=True):
                 values[index] = value
         return values
+
+    def _loader(self, relation: CatalogRelation, join: Join) -> BatchLoader:
+        if relation.many:
+            return self._loaders.many(join.target, join.target_field, relation.max_per_parent)
+        return self._loaders.one(join.target, join.target_field)

@@ -13,7 +13,7 @@ from strawberry.types import Info
 from catalog import Catalog
 from catalog.formats import FORMATS
 from catalog.model import CatalogRoot
-from connectors.base import SourceUnavailable
+from connectors.base import FetchFailed
 
 
 def canonical_key(catalog: Catalog, root: CatalogRoot) -> Callable[[str], str]:
@@ -25,17 +25,17 @@ def canonical_key(catalog: Catalog, root: CatalogRoot) -> Callable[[str], str]:
 async def load_root(context: Any, name: str, key: str | list[str]) -> Any:
     """The root field's row (or rows, in the order asked) with their relations attached.
 
-    A department that is down gives, for a list, one error per item so other root fields keep
-    their data; for a single key, the error itself is raised.
+    A read that fails (a department down, too many rows or subjects) gives, for a list, one error per item so
+    other root fields keep their data; for a single key, the error itself is raised.
     """
     catalog: Catalog = context.catalog
     root = catalog.roots[name]
     canonical = canonical_key(catalog, root)
-    loader = context.loaders.get(root.resource, root.by, many=False)
+    loader = context.loaders.one(root.resource, root.by)
     if root.many:
         try:
             rows = await loader.load_many([canonical(item) for item in key])
-        except SourceUnavailable as exc:
+        except FetchFailed as exc:
             return [exc] * len(key)
     else:
         rows = [await loader.load(canonical(key))]  # type: ignore[arg-type]

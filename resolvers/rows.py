@@ -1,10 +1,11 @@
-"""Rows as they enter from a connector: tagged with their type, join keys kept raw, then masked once."""
+"""Rows as they enter from a connector: their subjects counted against the request's cap, tagged with their type,
+join keys kept raw, then masked once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from connectors.base import Row
+from connectors.base import FetchFailed, Row
 
 TYPE_KEY = "_type"
 RowMasker = Callable[[Row], None]
@@ -23,20 +24,31 @@ def raw_key(field: str) -> str:
     return "@" + field
 
 
+class TooManySubjects(FetchFailed):
+    """Rows that would take the request past its cap of distinct subjects; none of them is used."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} subjects in one request")
+        self.limit = limit
+
+
 class RowIntake:
     def __init__(self, type_name: str, join_fields: Sequence[str], subject_fields: Sequence[SubjectField],
-                 mask: RowMasker | None, subjects: set[str]) -> None:
+                 mask: RowMasker | None, subjects: set[str], max_subjects: int) -> None:
         self._type_name = type_name
         self._copies = [(field, raw_key(field)) for field in join_fields]
         self._subject_fields = subject_fields
         self._mask = mask
         self._subjects = subjects
+        self._max_subjects = max_subjects
 
     def __call__(self, rows: list[Row]) -> list[Row]:
         type_name, copies, mask = self._type_name, self._copies, self._mask
-        for subject in self._subject_fields:
-            field, switch, value = subject.field, subject.switch, subject.value
-            self._subjects.update(row[field] for row in rows if row[field] and (switch is None or row[switch] == value))
+        new = {row[s.field] for s in self._subject_fields for row in rows
+               if row[s.field] and (s.switch is None or row[s.switch] == s.value)} - self._subjects
+        if len(self._subjects) + len(new) > self._max_subjects:
+            raise TooManySubjects(self._max_subjects)
+        self._subjects |= new
         for row in rows:
             row[TYPE_KEY] = type_name
             for field, hidden in copies:

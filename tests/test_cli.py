@@ -84,3 +84,12 @@ def test_the_installed_command_runs_this_checkout() -> None:
                            check=False)
     assert shown.returncode == 0, shown.stderr
     assert "no findings" in shown.stdout or "warning" in shown.stdout
+
+
+def test_serve_refuses_to_start_on_a_bad_setting_saying_which(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUITONG_PURPOSE_REF_PATTERN", "[A-Z")
+    monkeypatch.setattr("cli.uvicorn.run", lambda *args, **kwargs: pytest.fail("the server started"))
+    result = CliRunner().invoke(cli.app, ["serve"])
+    assert result.exit_code == 1
+    assert "not starting" in result.output and "purpose_ref_pattern" in result.output
+    assert "'[A-Z' is not a regular expression" in result.output

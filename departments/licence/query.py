@@ -15,6 +15,7 @@ _STATEMENTS = {
     by: select(dzzz_zzxx).where(column.in_(bindparam("keys", expanding=True))).order_by(dzzz_zzxx.c.zzbs)
     for by, column in KEY_COLUMNS.items()
 }
+_LIMITED = {by: statement.limit(bindparam("limit")) for by, statement in _STATEMENTS.items()}
 
 
 class BadQuery(ValueError):
@@ -25,15 +26,21 @@ class BadQuery(ValueError):
 class BatchQuery:
     by: str
     keys: list[str]  # distinct, in request order
+    limit: int | None  # the most rows to answer with
 
     @property
     def statement(self) -> Select[*tuple[Any, ...]]:
-        """SELECT … WHERE <key column> IN (:keys); bind `keys` when executing."""
-        return _STATEMENTS[self.by]
+        """SELECT … WHERE <key column> IN (:keys) [LIMIT :limit]; bind `parameters` when executing."""
+        return (_STATEMENTS if self.limit is None else _LIMITED)[self.by]
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return {"keys": self.keys} if self.limit is None else {"keys": self.keys, "limit": self.limit}
 
 
 def parse_batch_query(body: bytes) -> BatchQuery:
-    """Validate {"by": "licenceId" | "holderCode", "keys": [str, ...]} with at most MAX_KEYS keys."""
+    """Validate {"by": "licenceId" | "holderCode", "keys": [str, ...], "limit": n} with at most MAX_KEYS keys and
+    an optional limit of at least 1."""
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -48,4 +55,7 @@ def parse_batch_query(body: bytes) -> BatchQuery:
         raise BadQuery('"keys" must be a list of strings')
     if len(keys) > MAX_KEYS:
         raise BadQuery(f'"keys" holds {len(keys)} keys; at most {MAX_KEYS} are allowed per request')
-    return BatchQuery(by, list(dict.fromkeys(keys)))
+    limit = document.get("limit")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise BadQuery('"limit" must be a whole number of at least 1')
+    return BatchQuery(by, list(dict.fromkeys(keys)), limit)

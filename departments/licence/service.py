@@ -1,6 +1,7 @@
 """The licence department's HTTP service over its own store.
 
-POST /v1/licences/query  {"by": "licenceId" | "holderCode", "keys": [...]} -> {"items": [row, ...]}
+POST /v1/licences/query  {"by": "licenceId" | "holderCode", "keys": [...], "limit": n} -> {"items": [row, ...]}
+                         (at most n rows when a limit is given)
 GET  /healthz            -> {"status": "ok"} (200) or {"status": "unavailable"} (503)
 """
 
@@ -38,7 +39,7 @@ async def query_licences(request: Request) -> Response:
     if not query.keys:
         return JSONResponse({"items": []})
     async with request.app.state.engine.connect() as connection:
-        result = await connection.execute(query.statement, {"keys": query.keys})
+        result = await connection.execute(query.statement, query.parameters)
         # Column keys are a str subclass (quoted_name), which orjson does not serialise as keys.
         items = [{str(column): value for column, value in row.items()} for row in result.mappings()]
     return JSONResponse({"items": items})

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from access.policy.registry import load_departments
 from catalog import load_catalog
-from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable
+from connectors.base import (
+    PER_FETCH,
+    ConnectionFailed,
+    PoolExhausted,
+    RequestRejected,
+    Row,
+    SourceUnavailable,
+    TooManyRows,
+)
 from connectors.breaker import CircuitBreaker
 from connectors.http import HttpBatchConnector
 from connectors.resilience import ResilientConnector
@@ -20,6 +28,7 @@ from settings import ROOT
 
 DEPARTMENT = "test-department"
 ROWS = [{"idNumber": "1"}]
+LIMIT = 100
 
 
 class Source:
@@ -32,7 +41,7 @@ class Source:
         self.delay = delay
         self.calls = 0
 
-    async def fetch(self, by: str, keys: Sequence[str]) -> list[Row]:
+    async def fetch(self, by: str, keys: Sequence[str], limit: int) -> list[Row]:
         self.calls += 1
         await asyncio.sleep(self.delay)
         outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
@@ -56,14 +65,14 @@ def dropped() -> ConnectionFailed:
 
 async def test_a_dropped_connection_is_read_again() -> None:
     source = Source(dropped(), ROWS)
-    assert await resilient(source).fetch("idNumber", ["1"]) == ROWS
+    assert await resilient(source).fetch("idNumber", ["1"], LIMIT) == ROWS
     assert source.calls == 2
 
 
 async def test_retries_stop_at_the_attempts() -> None:
     source = Source(dropped())
     with pytest.raises(ConnectionFailed):
-        await resilient(source, attempts=3).fetch("idNumber", ["1"])
+        await resilient(source, attempts=3).fetch("idNumber", ["1"], LIMIT)
     assert source.calls == 3
 
 
@@ -73,14 +82,14 @@ async def test_retries_stop_at_the_attempts() -> None:
 async def test_only_connection_failures_are_retried(failure: SourceUnavailable) -> None:
     source = Source(failure, ROWS)
     with pytest.raises(type(failure)):
-        await resilient(source).fetch("idNumber", ["1"])
+        await resilient(source).fetch("idNumber", ["1"], LIMIT)
     assert source.calls == 1
 
 
 async def test_retries_stay_within_the_time_budget() -> None:
     source = Source(dropped(), delay=0.3)
     with pytest.raises(SourceUnavailable) as raised:
-        await resilient(source, attempts=3, budget=0.5).fetch("idNumber", ["1"])
+        await resilient(source, attempts=3, budget=0.5).fetch("idNumber", ["1"], LIMIT)
     assert raised.value.reason == "timed out"
     assert source.calls == 2
 
@@ -90,10 +99,10 @@ async def test_an_open_breaker_fails_fast_without_asking_the_department() -> Non
     connector = resilient(source, attempts=2, threshold=2)
     for _ in range(2):
         with pytest.raises(ConnectionFailed):
-            await connector.fetch("idNumber", ["1"])
+            await connector.fetch("idNumber", ["1"], LIMIT)
     assert (connector.breaker.state, source.calls) == ("open", 4)
     with pytest.raises(SourceUnavailable) as raised:
-        await connector.fetch("idNumber", ["1"])
+        await connector.fetch("idNumber", ["1"], LIMIT)
     assert raised.value.reason == "circuit open after repeated failures"
     assert raised.value.department == DEPARTMENT
     assert source.calls == 4
@@ -102,18 +111,19 @@ async def test_an_open_breaker_fails_fast_without_asking_the_department() -> Non
 async def test_a_timed_out_read_counts_against_the_department() -> None:
     connector = resilient(Source(ROWS, delay=1), budget=0.05, threshold=1)
     with pytest.raises(SourceUnavailable):
-        await connector.fetch("idNumber", ["1"])
+        await connector.fetch("idNumber", ["1"], LIMIT)
     assert connector.breaker.state == "open"
 
 
 @pytest.mark.parametrize("failure", [RequestRejected(DEPARTMENT, "answered HTTP 400"),
                                      PoolExhausted(DEPARTMENT, "no free connection"),
+                                     TooManyRows(DEPARTMENT, LIMIT, PER_FETCH),
                                      ValueError("a bad key"), asyncio.CancelledError()])
 async def test_what_is_not_the_departments_fault_never_opens_its_breaker(failure: BaseException) -> None:
     connector = resilient(Source(failure), threshold=2)
     for _ in range(3):
         with pytest.raises(type(failure)):
-            await connector.fetch("idNumber", ["1"])
+            await connector.fetch("idNumber", ["1"], LIMIT)
     assert (connector.breaker.state, connector.breaker.failures) == ("closed", 0)
 
 
@@ -129,7 +139,7 @@ async def test_a_full_sql_pool_is_pool_exhausted_not_a_hang(catalog, tmp_path: P
     try:
         async with engine.connect():
             with pytest.raises(PoolExhausted):
-                await connector.fetch("idNumber", ["1"])
+                await connector.fetch("idNumber", ["1"], LIMIT)
     finally:
         await connector.close()
 
@@ -154,7 +164,7 @@ async def test_http_failures_are_classified(catalog, answer: Exception | httpx.R
     connector = HttpBatchConnector(licence, "http://licence.test", DEPARTMENT, timeout=5, client=client)
     try:
         with pytest.raises(SourceUnavailable) as raised:
-            await connector.fetch("licenceId", ["1"])
+            await connector.fetch("licenceId", ["1"], LIMIT)
     finally:
         await connector.close()
     assert type(raised.value) is expected

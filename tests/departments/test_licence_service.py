@@ -105,6 +105,16 @@ def test_each_batch_counts_as_one_request(service, small_dataset):
     assert app.state.query_requests == before + 1
 
 
+def test_a_limit_caps_the_rows_answered(client, small_dataset):
+    keys = [licence["zzbs"] for licence in small_dataset.licences[:10]]
+
+    limited = client.post(QUERY, json={"by": "licenceId", "keys": keys, "limit": 4})
+    unlimited = client.post(QUERY, json={"by": "licenceId", "keys": keys, "limit": 10})
+
+    assert limited.status_code == 200 and len(limited.json()["items"]) == 4
+    assert len(unlimited.json()["items"]) == 10
+
+
 def test_more_than_the_maximum_number_of_keys_is_refused(client):
     response = client.post(QUERY, json={"by": "licenceId", "keys": [f"key-{n}" for n in range(MAX_KEYS + 1)]})
     assert response.status_code == 400
@@ -119,6 +129,9 @@ def test_more_than_the_maximum_number_of_keys_is_refused(client):
         (b'{"by": "name", "keys": []}', '"by" must be one of'),
         (b'{"by": "holderCode", "keys": "91110000600037341L"}', '"keys" must be a list of strings'),
         (b'{"by": "holderCode", "keys": [91110000]}', '"keys" must be a list of strings'),
+        (b'{"by": "holderCode", "keys": [], "limit": 0}', '"limit" must be a whole number'),
+        (b'{"by": "holderCode", "keys": [], "limit": "5"}', '"limit" must be a whole number'),
+        (b'{"by": "holderCode", "keys": [], "limit": true}', '"limit" must be a whole number'),
     ],
 )
 def test_malformed_queries_are_refused_with_a_reason(client, body, complaint):

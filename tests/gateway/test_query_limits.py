@@ -77,6 +77,26 @@ def test_skipped_fields_do_not_count(schema) -> None:
     assert cost(schema, query, {"no": False, "id": KEY}) == 1 + 1 + (1 + 5)
 
 
+def test_every_relation_is_charged_through_unions_and_fragments(schema) -> None:
+    query = ('{ licence(licenceId: "x") { holder { ... on Person { licences { licenceId } } ...E } } } '
+             "fragment E on LegalEntity { licences { licenceId } legalRepresentative { name } }")
+    # licence 1 + holder (1 + 1 x (Person.licences (1 + 5 x 1) + LegalEntity.licences (1 + 10 x 1)
+    #                               + legalRepresentative (1 + 1 x 1)))
+    assert cost(schema, query) == 1 + (1 + (1 + 5) + (1 + 10) + (1 + 1))
+
+
+def test_relations_nested_under_lists_are_charged_for_every_parent(schema) -> None:
+    query = ("query($ids: [String!]!) { persons(idNumbers: $ids) "
+             "{ representedEntities { licences { holder { __typename } } } } }")
+    # persons 1 + 3 keys x representedEntities (1 + 5 x licences (1 + 10 x holder (1 + 1 x 1)))
+    assert cost(schema, query, {"ids": [KEY] * 3}) == 1 + 3 * (1 + 5 * (1 + 10 * (1 + 1)))
+
+
+def test_a_relation_read_with_every_field_under_it_skipped_is_still_charged(schema) -> None:
+    query = f'{{ person(idNumber: "{KEY}") {{ licences {{ licenceId @skip(if: true) }} }} }}'
+    assert cost(schema, query) == 1 + (1 + 5 * 1)
+
+
 def test_introspection_costs_one_per_field_whatever_it_selects(schema) -> None:
     assert cost(schema, get_introspection_query(descriptions=True)) == 1
 

@@ -62,6 +62,7 @@ VEHICLES_OF_A_PERSON = """  vehicles:
     join: {idNumber: ownerIdNumber}
     many: true
     fan_out: 3
+    max_per_parent: 10
     share: UNCONDITIONAL
     description: Vehicles this person owns.
 """

@@ -60,11 +60,14 @@ def test_unknown_purpose_is_400_unknown_purpose(counted: Gateway) -> None:
     assert response.json()["errors"][0]["extensions"]["code"] == "UNKNOWN_PURPOSE"
 
 
-@pytest.mark.parametrize("reference", ["x" * 65, "case\tref"])
+@pytest.mark.parametrize("reference", ["x" * 65, "case\tref", "case 42", "11010519491231002X",
+                                       "case-13812345678"])
 def test_bad_purpose_reference_is_refused(counted: Gateway, reference: str) -> None:
     response = counted.post(QUERY, headers={"x-purpose-ref": reference})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_PURPOSE_REF"
+    assert reference not in response.text
+    assert counted.counts() == {"population": 0, "entity": 0, "licence": 0}
 
 
 def test_purpose_and_reference_are_carried_into_the_answer(gateway: Gateway) -> None:

@@ -164,8 +164,35 @@ def test_more_keys_than_the_default_is_refused_with_its_own_code(defaults: Gatew
     ids = [p["gmsfhm"] for p in dataset.persons[:DEFAULTS.max_list_keys + 1]]
     response = defaults.post("query($ids: [String!]!) { persons(idNumbers: $ids) { name } }", {"ids": ids})
     extensions = refusal(response, "TOO_MANY_KEYS")
-    assert extensions == {"code": "TOO_MANY_KEYS", "argument": "idNumbers", "keys": DEFAULTS.max_list_keys + 1,
-                          "limit": DEFAULTS.max_list_keys}
+    assert extensions == {"code": "TOO_MANY_KEYS", "keys": DEFAULTS.max_list_keys + 1, "limit": DEFAULTS.max_list_keys}
+    assert defaults.counts() == NO_TRAFFIC
+
+
+ALIASED = """query($a: [String!]!, $b: [String!]!, $one: String!) {
+  a: persons(idNumbers: $a) { name } b: persons(idNumbers: $b) { name } one: person(idNumber: $one) { name }
+}"""
+
+
+def test_keys_are_counted_across_every_root_field_and_alias(defaults: Gateway, dataset) -> None:
+    ids = [p["gmsfhm"] for p in dataset.persons]
+    over = {"a": ids[:500], "b": ids[500:1000], "one": ids[1000]}
+    extensions = refusal(defaults.post(ALIASED, over), "TOO_MANY_KEYS")
+    assert extensions == {"code": "TOO_MANY_KEYS", "keys": 1001, "limit": DEFAULTS.max_list_keys}
+    assert defaults.counts() == NO_TRAFFIC
+    data = served(defaults.post(ALIASED, {**over, "b": ids[500:999]}))
+    assert (len(data["a"]), len(data["b"]), data["one"]["name"]) == (500, 499, dataset.persons[1000]["xm"])
+
+
+def test_a_deliberate_amplification_is_refused_before_any_department(defaults: Gateway, dataset) -> None:
+    query = """query($ids: [String!]!) { persons(idNumbers: $ids) {
+        representedEntities { legalRepresentative { representedEntities { uscc } } } } }"""
+    extensions = refusal(defaults.post(query, {"ids": [p["gmsfhm"] for p in dataset.persons[:1000]]}),
+                         "TOO_MANY_SUBJECTS")
+    # 1,000 persons, one fetch of their entities, the representatives (those persons again: no new subject), and
+    # five fetches (5,000 parents) of the representatives' entities
+    fetch = DEFAULTS.max_fetch_rows
+    assert extensions == {"code": "TOO_MANY_SUBJECTS", "subjects": 1000 + fetch + 5 * fetch,
+                          "limit": DEFAULTS.max_subjects}
     assert defaults.counts() == NO_TRAFFIC
 
 
