@@ -1,6 +1,7 @@
 """Decision maps: Casbin asked once per (department + roles, purpose, field), then plain dict lookups."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from cachetools import LRUCache
@@ -15,6 +16,10 @@ __all__ = ["CaseMask", "Decision", "DecisionCache", "DecisionMap", "Effect", "co
            "decide_governed"]
 
 DEFAULT_LOOKUP_BUDGET = 200  # failed lookups a department may make in a day (rate-limits.yaml `probes`)
+# Casbin parses its matcher (ast.parse) on each call, and CPython 3.11 before 3.11.8 corrupts the AST constructor's
+# state when two threads parse at once (SystemError, python/cpython#106905); a policy diff runs in a worker thread
+# while requests are decided on the event loop's.
+_ENGINE = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,8 @@ def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, 
     subjects = (department, *(ROLE_PREFIX + role for role in roles))
     for effect in ("clear", "mask"):
         for subject in subjects:
-            allowed, rule = policy.enforcer.enforce_ex(subject, purpose, field, entry.share.value, effect)
+            with _ENGINE:
+                allowed, rule = policy.enforcer.enforce_ex(subject, purpose, field, entry.share.value, effect)
             if allowed:
                 mask = entry.mask if effect == "mask" and isinstance(entry, CatalogField) else None
                 if effect == "mask" and mask is None:
