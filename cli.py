@@ -20,7 +20,9 @@ import uvicorn
 from pydantic import ValidationError
 
 from access.identity.configured import jwt_secret
+from access.identity.issuers import IssuersError, load_issuers
 from access.identity.minting import mint_token
+from access.policy.registry import PolicyError, load_departments
 from control.publication.publishing import publish
 from control.ratelimits.config import RateLimitConfigError
 from control.ratelimits.limiter import configured_limits
@@ -81,8 +83,9 @@ def _announce(settings: Settings, host: str, port: int) -> None:
     """Where everything is: the gateway, GraphiQL (with a development token), each department."""
     base = f"http://{host}:{port}"
     typer.echo(f"Gateway:            {base}/graphql  (health {base}/readyz)")
-    if settings.dev_mode and settings.jwt_public_key is None:
-        token = mint_token(jwt_secret(settings), "graphiql-dev", DEVELOPMENT_DEPARTMENT, ttl_seconds=8 * 3600)
+    if settings.dev_mode and settings.issuers_file is None:
+        token = mint_token(jwt_secret(settings), "graphiql-dev", DEVELOPMENT_DEPARTMENT,
+                           ttl_seconds=settings.max_token_lifetime, audience=settings.token_audience)
         headers = orjson.dumps({"Authorization": f"Bearer {token}", "X-Purpose": DEVELOPMENT_PURPOSE}).decode()
         typer.echo(f"GraphiQL:           {base}/graphql?headers={quote(headers)}")
         typer.echo(f"                    (as {DEVELOPMENT_DEPARTMENT}, purpose {DEVELOPMENT_PURPOSE}; "
@@ -102,8 +105,11 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        configured_limits(Settings())
-    except (ValidationError, RateLimitConfigError) as exc:
+        settings = Settings()
+        configured_limits(settings)
+        if settings.issuers_file is not None:
+            load_issuers(settings.issuers_file, load_departments(settings.policy_dir / "departments.csv"))
+    except (ValidationError, RateLimitConfigError, IssuersError, PolicyError) as exc:
         typer.echo(f"not starting: {exc}", err=True)
         raise typer.Exit(1) from None
     licence_process = None
@@ -126,9 +132,14 @@ def token(department: str = typer.Option(..., "--dept", help="department code, e
           system: str = typer.Option("dev-system", "--sub", help="the calling application system"),
           roles: str = typer.Option("", help="comma-separated roles"),
           ttl: int = typer.Option(3600, help="seconds until it expires")) -> None:
-    """Mint a development token (HS256, the local or HUITONG_JWT_SECRET secret); the token alone on the last line."""
+    """Mint a development token (the development issuer: HS256, the local or HUITONG_JWT_SECRET secret; every
+    claim the server requires); the token alone on the last line."""
+    settings = Settings()
+    if ttl > settings.max_token_lifetime:
+        raise typer.BadParameter(f"at most {settings.max_token_lifetime} s (HUITONG_MAX_TOKEN_LIFETIME): the server "
+                                 "refuses longer-lived tokens", param_hint="--ttl")
     role_list = [role.strip() for role in roles.split(",") if role.strip()]
-    typer.echo(mint_token(jwt_secret(Settings()), system, department, role_list, ttl))
+    typer.echo(mint_token(jwt_secret(settings), system, department, role_list, ttl, settings.token_audience))
 
 
 @app.command()

@@ -37,7 +37,8 @@ GRAPHQL_PATH = "/graphql"
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    catalog = load_catalog(load_departments(settings.policy_dir / "departments.csv"), settings.catalog_dir)
+    departments = load_departments(settings.policy_dir / "departments.csv")
+    catalog = load_catalog(departments, settings.catalog_dir)
     schema = build_schema(catalog)
     token_key = (settings.token_key or local_secret(settings.state_dir, "token-key")).encode()
     rate_limits = RateLimiter.from_settings(settings)
@@ -47,7 +48,7 @@ def build_runtime(settings: Settings) -> Runtime:
         schema=schema,
         connectors=build_connectors(settings, catalog),
         policies=PolicyStore(settings.policy_dir, catalog),
-        verifier=token_verifier(settings),
+        verifier=token_verifier(settings, departments),
         decisions=DecisionCache(catalog, rate_limits.limits.probes.failed_keys_per_department),
         row_maskers=RowMaskerCache(tuple(catalog.resources), token_key),
         documents=DocumentCache(schema._schema, DocumentLimits.from_settings(settings),

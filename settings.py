@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).parent
@@ -79,8 +79,12 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: float = 60
     audit_checkpoint_entries: int = 10_000
 
+    # Identity (README "Identity"): the issuers file, else the development issuer with jwt_secret; every token
+    # carries this audience and lives at most max_token_lifetime seconds.
     jwt_secret: str | None = None
-    jwt_public_key: Path | None = None
+    issuers_file: Path | None = None
+    token_audience: str = "huitong"
+    max_token_lifetime: int = Field(default=8 * 3600, ge=60)
     token_key: str | None = None
     governance: bool = True
     executor: Literal["compiled", "graphql-core"] = "compiled"

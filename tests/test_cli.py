@@ -46,8 +46,9 @@ def test_a_token_is_alone_on_the_last_line_with_the_claims_asked_for(monkeypatch
                                           "--roles", "clerk", "--ttl", "600"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="huitong")
     assert (claims["sub"], claims["dept"], claims["roles"]) == ("case-system", "market-regulation", ["clerk"])
+    assert (claims["iss"], claims["aud"]) == ("huitong-dev", "huitong")
     assert claims["exp"] - claims["iat"] == 600
 
 
@@ -57,7 +58,7 @@ def test_a_shell_captures_the_token_from_make_alone(tmp_path: Path) -> None:
                               env={**os.environ, "HUITONG_JWT_SECRET": SECRET})
     assert captured.returncode == 0, captured.stderr
     [token] = captured.stdout.splitlines()
-    assert jwt.decode(token, SECRET, algorithms=["HS256"])["dept"] == "civil-affairs"
+    assert jwt.decode(token, SECRET, algorithms=["HS256"], audience="huitong")["dept"] == "civil-affairs"
 
 
 def test_serve_says_where_the_gateway_graphiql_and_each_department_are(capsys: pytest.CaptureFixture[str],
@@ -93,3 +94,16 @@ def test_serve_refuses_to_start_on_a_bad_setting_saying_which(monkeypatch: pytes
     assert result.exit_code == 1
     assert "not starting" in result.output and "purpose_ref_pattern" in result.output
     assert "'[A-Z' is not a regular expression" in result.output
+
+
+def test_a_token_longer_lived_than_the_server_accepts_is_not_minted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
+    result = CliRunner().invoke(cli.app, ["token", "--dept", "market-regulation", "--ttl", str(9 * 3600)])
+    assert result.exit_code == 2 and "at most 28800 s" in result.output
+
+
+def test_serve_refuses_to_start_on_a_wrong_issuers_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "issuers.yaml").write_text("issuers:\n  - {iss: x, jwks_file: none.json, departments: [nowhere]}\n")
+    monkeypatch.setenv("HUITONG_ISSUERS_FILE", str(tmp_path / "issuers.yaml"))
+    result = CliRunner().invoke(cli.app, ["serve"])
+    assert result.exit_code == 1 and "not starting" in result.output and "issuers.yaml" in result.output

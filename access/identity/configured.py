@@ -1,9 +1,11 @@
-"""The token verifier the settings describe: a public key (RS256/ES256), or the development HS256 secret."""
+"""The token verifier the settings describe: the issuers file's issuers, or the development issuer (HS256 with
+HUITONG_JWT_SECRET or the secret the embedded default made)."""
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Collection
 
-from access.identity.tokens import TokenVerifier
+from access.identity.issuers import development_issuer, load_issuers
+from access.identity.tokens import TokenVerifier, Trust
 from settings import Settings, local_secret
 
 JWT_SECRET_FILE = "jwt-secret"
@@ -14,7 +16,11 @@ def jwt_secret(settings: Settings) -> str:
     return settings.jwt_secret or local_secret(settings.state_dir, JWT_SECRET_FILE)
 
 
-def token_verifier(settings: Settings) -> TokenVerifier:
-    if settings.jwt_public_key is not None:
-        return TokenVerifier.with_public_key(Path(settings.jwt_public_key).read_bytes())
-    return TokenVerifier.with_secret(jwt_secret(settings))
+def token_verifier(settings: Settings, departments: Collection[str]) -> TokenVerifier:
+    """Raises IssuersError when the issuers file is wrong."""
+    if settings.issuers_file is not None:
+        issuers = load_issuers(settings.issuers_file, departments)
+    else:
+        dev = development_issuer(jwt_secret(settings))
+        issuers = {dev.name: dev}
+    return TokenVerifier(Trust(issuers, settings.token_audience, settings.max_token_lifetime))

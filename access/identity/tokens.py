@@ -1,17 +1,20 @@
-"""Who is calling: a signed JWT (HS256 with a shared secret, or RS256/ES256 with a public key)."""
+"""Who is calling: a JWT signed by a trusted issuer (access.identity.issuers) for a department it may assert, for
+this audience, living no longer than the configured maximum."""
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from cachetools import LRUCache
 
-ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
-REQUIRED_CLAIMS = ["exp", "sub", "dept"]
+from access.identity.issuers import Issuer, NoKey
+
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 MAX_SYSTEM_NAME = 128
+LEEWAY_SECONDS = 30  # clock skew between an issuer and the gateway
 
 
 @dataclass(frozen=True)
@@ -25,21 +28,19 @@ class Unauthenticated(Exception):
     """The request carries no valid identity; the message is safe to show the caller."""
 
 
+@dataclass(frozen=True)
+class Trust:
+    issuers: Mapping[str, Issuer]
+    audience: str  # the `aud` a token for this gateway carries
+    max_lifetime: int  # seconds from `iat` to `exp` at most
+
+
 class TokenVerifier:
     """Verifies tokens, remembering the claims of recently verified ones (expiry is checked each time)."""
 
-    def __init__(self, key: str | bytes, algorithms: list[str], capacity: int = 4096) -> None:
-        self._key = key
-        self._algorithms = algorithms
+    def __init__(self, trust: Trust, capacity: int = 4096) -> None:
+        self._trust = trust
         self._verified: LRUCache[str, dict[str, Any]] = LRUCache(capacity)
-
-    @classmethod
-    def with_secret(cls, secret: str) -> TokenVerifier:
-        return cls(secret, ["HS256"])
-
-    @classmethod
-    def with_public_key(cls, pem: bytes) -> TokenVerifier:
-        return cls(pem, ASYMMETRIC_ALGORITHMS)
 
     def verify(self, authorization: str | None, departments: Collection[str]) -> Caller:
         if not authorization:
@@ -54,28 +55,63 @@ class TokenVerifier:
         elif claims["exp"] <= time.time():
             del self._verified[token]
             raise Unauthenticated("the token has expired")
-        return _caller_from(claims, departments)
+        return _caller_from(claims, self._trust.issuers[claims["iss"]], departments)
 
     def _decode(self, token: str) -> dict[str, Any]:
+        issuer = self._issuer_of(token)
         try:
-            return jwt.decode(token, self._key, algorithms=self._algorithms, options={"require": REQUIRED_CLAIMS})
+            key = issuer.keys.key_for(token)
+            claims: dict[str, Any] = jwt.decode(
+                token, key, algorithms=list(issuer.algorithms), audience=self._trust.audience, issuer=issuer.name,
+                leeway=LEEWAY_SECONDS, options={"require": REQUIRED_CLAIMS})
+        except NoKey as exc:
+            raise Unauthenticated(str(exc)) from None
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.MissingRequiredClaimError as exc:
             raise Unauthenticated(f"the token lacks the {exc.claim!r} claim") from None
+        except jwt.InvalidAudienceError:
+            raise Unauthenticated(f"the token is not for this gateway (its 'aud' must be {self._trust.audience!r})") \
+                from None
+        except jwt.ImmatureSignatureError:
+            raise Unauthenticated("the token is not valid yet (its 'iat' or 'nbf' is in the future)") from None
         except jwt.InvalidSignatureError:
             raise Unauthenticated("the token's signature does not verify") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("the token is malformed or uses an algorithm not accepted here") from None
+        lifetime = claims["exp"] - claims["iat"]
+        if not isinstance(lifetime, int | float) or lifetime > self._trust.max_lifetime:
+            raise Unauthenticated(f"the token lives longer than {self._trust.max_lifetime} s from 'iat' to 'exp'; "
+                                  "ask its issuer for a shorter one")
+        return claims
+
+    def _issuer_of(self, token: str) -> Issuer:
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("the token is malformed") from None
+        name = unverified.get("iss")
+        if not isinstance(name, str):
+            raise Unauthenticated("the token lacks the 'iss' claim")
+        issuer = self._trust.issuers.get(name)
+        if issuer is None:
+            raise Unauthenticated(f"the token's issuer {name[:80]!r} is not trusted here")
+        return issuer
 
 
-def _caller_from(claims: dict[str, Any], departments: Collection[str]) -> Caller:
-    system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
+def _caller_from(claims: dict[str, Any], issuer: Issuer, departments: Collection[str]) -> Caller:
+    system, department, roles = claims["sub"], claims.get("dept"), claims.get("roles", [])
     if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
         raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "
                               "characters")
+    if issuer.citizens:
+        raise Unauthenticated("a citizen's token does not call the departments' API")
+    if not isinstance(department, str):
+        raise Unauthenticated("the token lacks the 'dept' claim")
     if department not in departments:
         raise Unauthenticated(f"the token's department {department!r} is not a known department")
+    if not issuer.may_assert(department):
+        raise Unauthenticated(f"the issuer {issuer.name!r} may not assert the department {department!r}")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise Unauthenticated("the token's 'roles' claim must be a list of strings")
     return Caller(system=system, department=department, roles=tuple(sorted(set(roles))))

@@ -1,25 +1,30 @@
-"""Token verification: a remembered token is still refused once it expires."""
+"""Token verification: issuers, audience, lifetime; a remembered token is still refused once it expires."""
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
-import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
 
-from access.identity.tokens import TokenVerifier, Unauthenticated
+from access.identity.issuers import IssuersError, development_issuer, load_issuers
+from access.identity.minting import mint_token
+from access.identity.tokens import TokenVerifier, Trust, Unauthenticated
 
 SECRET = "unit-test-secret-long-enough-for-hs256-0123456789abcdef"
-DEPARTMENTS = {"civil-affairs"}
+DEPARTMENTS = {"civil-affairs", "market-regulation"}
+DEV = development_issuer(SECRET)
 
 
-def _token(exp: float) -> str:
-    return jwt.encode({"sub": "s", "dept": "civil-affairs", "roles": ["b", "a", "a"], "exp": exp}, SECRET,
-                      algorithm="HS256")
+def _verifier(max_lifetime: int = 8 * 3600) -> TokenVerifier:
+    return TokenVerifier(Trust({DEV.name: DEV}, "huitong", max_lifetime))
 
 
 def test_remembered_token_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    verifier = TokenVerifier.with_secret(SECRET)
-    token = _token(time.time() + 60)
+    verifier = _verifier()
+    token = mint_token(SECRET, "s", "civil-affairs", ["b", "a", "a"], ttl_seconds=60)
     caller = verifier.verify(f"Bearer {token}", DEPARTMENTS)
     assert caller.roles == ("a", "b") and caller.department == "civil-affairs"
     assert verifier.verify(f"bearer  {token} ", DEPARTMENTS) == caller
@@ -30,8 +35,45 @@ def test_remembered_token_expires(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_remembered_token_is_rechecked_against_the_departments() -> None:
-    verifier = TokenVerifier.with_secret(SECRET)
-    token = _token(time.time() + 60)
+    verifier = _verifier()
+    token = mint_token(SECRET, "s", "civil-affairs", ttl_seconds=60)
     verifier.verify(f"Bearer {token}", DEPARTMENTS)
     with pytest.raises(Unauthenticated, match="not a known department"):
         verifier.verify(f"Bearer {token}", {"public-security"})
+
+
+def test_the_lifetime_is_bounded_by_the_setting() -> None:
+    token = mint_token(SECRET, "s", "civil-affairs", ttl_seconds=3600)
+    assert _verifier(3600).verify(f"Bearer {token}", DEPARTMENTS).system == "s"
+    with pytest.raises(Unauthenticated, match="lives longer than 3599 s"):
+        _verifier(3599).verify(f"Bearer {token}", DEPARTMENTS)
+
+
+def test_the_audience_is_this_gateways() -> None:
+    token = mint_token(SECRET, "s", "civil-affairs", audience="another-gateway")
+    with pytest.raises(Unauthenticated, match="not for this gateway"):
+        _verifier().verify(f"Bearer {token}", DEPARTMENTS)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("issuers: []\n", "a list of issuers"),
+    ("issuers:\n  - {iss: huitong-dev, jwks_file: k.json, departments: [civil-affairs]}\n", "development"),
+    ("issuers:\n  - {iss: a, jwks_file: k.json}\n", "'departments' it may assert, or is 'citizens: true'"),
+    ("issuers:\n  - {iss: a, jwks_file: k.json, departments: [tax-office]}\n", "codes from departments.csv"),
+    ("issuers:\n  - {iss: a, jwks_url: 'http://idp.example/jwks', departments: [civil-affairs]}\n", "https://"),
+    ("issuers:\n  - {iss: a, jwks_file: k.json, departments: [civil-affairs], algorithms: [HS256]}\n",
+     "public-key"),
+    ("issuers:\n  - {iss: a, jwks_file: missing.json, departments: [civil-affairs]}\n", "not a readable JWKS"),
+    ("issuers:\n  - {iss: a, jwks_file: empty.json, departments: [civil-affairs]}\n", "not a readable JWKS"),
+    ("issuers:\n  - {iss: a, jwks_file: k.json, departments: [civil-affairs], colour: red}\n", "unknown attribute"),
+    ("issuers:\n  - {iss: a, jwks_file: k.json, departments: [civil-affairs]}\n"
+     "  - {iss: a, jwks_file: k.json, departments: [civil-affairs]}\n", "already listed"),
+])
+def test_a_wrong_issuers_file_is_refused_naming_the_entry(tmp_path: Path, text: str, words: str) -> None:
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    (tmp_path / "k.json").write_text(json.dumps({"keys": [{**json.loads(ECAlgorithm.to_jwk(key)), "kid": "k1"}]}))
+    (tmp_path / "issuers.yaml").write_text(text)
+    (tmp_path / "empty.json").write_text('{"keys": []}')
+    with pytest.raises(IssuersError, match=r"issuers\.yaml") as refused:
+        load_issuers(tmp_path / "issuers.yaml", DEPARTMENTS)
+    assert words in str(refused.value)
