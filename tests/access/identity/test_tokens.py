@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from threading import Thread
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
@@ -77,3 +80,35 @@ def test_a_wrong_issuers_file_is_refused_naming_the_entry(tmp_path: Path, text: 
     with pytest.raises(IssuersError, match=r"issuers\.yaml") as refused:
         load_issuers(tmp_path / "issuers.yaml", DEPARTMENTS)
     assert words in str(refused.value)
+
+
+def test_keys_by_kid_from_a_jwks_url(tmp_path: Path) -> None:
+    private = ec.generate_private_key(ec.SECP256R1())
+    jwks = json.dumps({"keys": [{**json.loads(ECAlgorithm.to_jwk(private.public_key())), "kid": "k1"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(jwks)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Jwks)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "issuers.yaml").write_text(
+            f"issuers:\n  - {{iss: idp, jwks_url: 'http://127.0.0.1:{server.server_port}/jwks', "
+            "departments: [civil-affairs]}\n")
+        verifier = TokenVerifier(Trust(load_issuers(tmp_path / "issuers.yaml", DEPARTMENTS), "huitong", 3600))
+        now = int(time.time())
+        claims = {"iss": "idp", "aud": "huitong", "sub": "s", "dept": "civil-affairs", "iat": now, "exp": now + 600}
+        good = jwt.encode(claims, private, algorithm="ES256", headers={"kid": "k1"})
+        assert verifier.verify(f"Bearer {good}", DEPARTMENTS).department == "civil-affairs"
+        unknown = jwt.encode(claims, private, algorithm="ES256", headers={"kid": "k2"})
+        with pytest.raises(Unauthenticated, match="no key of the issuer"):
+            verifier.verify(f"Bearer {unknown}", DEPARTMENTS)
+    finally:
+        server.shutdown()
