@@ -23,6 +23,7 @@ from access.identity.configured import jwt_secret
 from access.identity.issuers import IssuersError, load_issuers
 from access.identity.minting import mint_token
 from access.policy.registry import PolicyError, load_departments
+from connectors.signing_key import SIGNING_KEY_FILE, BadSigningKey, signing_key
 from control.publication.publishing import publish
 from control.ratelimits.config import RateLimitConfigError
 from control.ratelimits.limiter import configured_limits
@@ -62,9 +63,17 @@ def _seed_embedded_data() -> None:
     subprocess.run([sys.executable, "-m", "departments.seed"], cwd=ROOT, check=True)
 
 
-def _start_embedded_licence_service(store_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _start_embedded_licence_service(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+    """The licence service on a free loopback port, trusting the gateway's key (README "Department
+    authentication")."""
+    public_pem = signing_key(settings).public_pem()
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    gateway_key = settings.state_dir / f"{SIGNING_KEY_FILE}.pub"
+    gateway_key.write_bytes(public_pem)
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "departments.licence", "--database-url", store_url,
+    process = subprocess.Popen([sys.executable, "-m", "departments.licence", "--database-url",
+                                settings.licence_store_url, "--gateway-key", str(gateway_key),
+                                "--issuer", settings.department_token_issuer, "--audience", "licence",
                                 "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -107,15 +116,16 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     try:
         settings = Settings()
         configured_limits(settings)
+        signing_key(settings)
         if settings.issuers_file is not None:
             load_issuers(settings.issuers_file, load_departments(settings.policy_dir / "departments.csv"))
-    except (ValidationError, RateLimitConfigError, IssuersError, PolicyError) as exc:
+    except (ValidationError, RateLimitConfigError, BadSigningKey, OSError, IssuersError, PolicyError) as exc:
         typer.echo(f"not starting: {exc}", err=True)
         raise typer.Exit(1) from None
     licence_process = None
     if "HUITONG_LICENCE_URL" not in os.environ:
         _seed_embedded_data()
-        licence_process, url = _start_embedded_licence_service(Settings().licence_store_url)
+        licence_process, url = _start_embedded_licence_service(Settings())
         os.environ["HUITONG_LICENCE_URL"] = url
     _announce(Settings(), host, port)
     try:
@@ -149,6 +159,17 @@ def keys(count: int = typer.Option(3, min=1, max=20, help="how many of each")) -
         typer.echo("no demo data yet: 'make serve' generates it on its first start", err=True)
         raise typer.Exit(1)
     subprocess.run([sys.executable, "-m", "departments.keys", "--count", str(count)], cwd=ROOT, check=True)
+
+
+@app.command("department-key")
+def department_key(jwks: bool = typer.Option(False, "--jwks", help="as a JSON Web Key Set")) -> None:
+    """Print the public key HTTP departments check the gateway's service tokens with (PEM, or --jwks)."""
+    try:
+        key = signing_key(Settings())
+    except (BadSigningKey, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(orjson.dumps(key.jwks()).decode() if jwks else key.public_pem().decode().rstrip())
 
 
 @app.command("licence-service", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -79,6 +79,14 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: float = 60
     audit_checkpoint_entries: int = 10_000
 
+    # Department authentication (README "Department authentication"): the PEM private key (Ed25519 or P-256) the
+    # gateway signs its service tokens to HTTP departments with (default: made on first start in the state
+    # directory), the issuer they name, and the CA certificates (PEM) an https:// department's certificate must
+    # chain to (default: httpx's, certifi's bundle).
+    department_signing_key: Path | None = None
+    department_token_issuer: str = "huitong"
+    department_ca_bundle: Path | None = None
+
     # Identity (README "Identity"): the issuers file, else the development issuer with jwt_secret; every token
     # carries this audience and lives at most max_token_lifetime seconds.
     jwt_secret: str | None = None

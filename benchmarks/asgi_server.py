@@ -9,9 +9,11 @@ import uvicorn
 
 
 class ThreadedServer:
-    def __init__(self, app: Any) -> None:
+    """`config` goes to uvicorn: ssl_certfile and ssl_keyfile serve HTTPS."""
+
+    def __init__(self, app: Any, **config: Any) -> None:
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                     lifespan="on"))
+                                                     lifespan="on", **config))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def start(self) -> ThreadedServer:
@@ -26,7 +28,8 @@ class ThreadedServer:
     @property
     def url(self) -> str:
         port = self._server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
+        scheme = "https" if self._server.config.is_ssl else "http"
+        return f"{scheme}://127.0.0.1:{port}"
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -21,6 +21,7 @@ from typing import NoReturn
 from rich.console import Console
 
 from benchmarks.client import GraphQLClient
+from benchmarks.department_keys import DepartmentKeys, write_department_keys
 from benchmarks.environment import load_average, machine, source_revision
 from benchmarks.floor import measure_floor
 from benchmarks.gateway_settings import gateway_settings
@@ -111,11 +112,11 @@ def _overheads(console: Console, gateways: Gateways, lookup_ids: list[str],
     return overheads
 
 
-def _statements(settings: dict[str, str], stores: Stores, headers: dict[str, str], lookup_ids: list[str],
-                persons_ids: list[str]) -> dict[str, SourceCounts]:
+def _statements(settings: dict[str, str], stores: Stores, department_keys: DepartmentKeys, headers: dict[str, str],
+                lookup_ids: list[str], persons_ids: list[str]) -> dict[str, SourceCounts]:
     bodies = {PERSON_NAME: person_body(lookup_ids[0])}
     bodies.update({_persons_name(size): persons_body(persons_ids[:size]) for size in PERSONS_SIZES})
-    return count_statements(settings, stores.licence_store_url, headers, bodies)
+    return count_statements(settings, stores.licence_store_url, department_keys, headers, bodies)
 
 
 def _throughput(process: Service, headers: dict[str, str], lookup_ids: list[str]) -> Throughput:
@@ -153,11 +154,13 @@ def _run(console: Console, directory: Path) -> Measured:
         persons_ids = rng.sample(all_ids, max(PERSONS_SIZES))
         jwt_secret, token_key = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
         headers = governed_headers(jwt_secret)
+        department_keys = write_department_keys(directory)
 
         with console.status("Starting the licence service and the gateways…"):
-            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory)).url
+            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory,
+                                                              department_keys)).url
             settings = {name: gateway_settings(stores, licence_url, jwt_secret, token_key, directory / name,
-                                               governance=governance, audit=audit)
+                                               governance=governance, audit=audit, department_keys=department_keys)
                         for name, (governance, audit) in GATEWAY_FEATURES.items()}
             governed, ungoverned, unrecorded = (stack.enter_context(gateway(name, settings[name], directory))
                                                 for name in ("governed", "ungoverned", "unrecorded"))
@@ -177,9 +180,9 @@ def _run(console: Console, directory: Path) -> Measured:
                           f"client {throughput.client_cpu_ms_per_request:.2f} ms")
         overheads = _overheads(console, gateways, lookup_ids, persons_ids)
         with console.status("Counting statements per source (in-process gateway)…"):
-            statements = _statements(settings["twin"], stores, headers, lookup_ids, persons_ids)
+            statements = _statements(settings["twin"], stores, department_keys, headers, lookup_ids, persons_ids)
         with console.status("Floor of the 1,000 joined persons…"):
-            floor = measure_floor(stores, licence_url, persons_ids, LARGE)
+            floor = measure_floor(stores, licence_url, department_keys.tokens(), persons_ids, LARGE)
         _show(console, "floor", floor)
 
     scenarios = [Scenario(PERSON_NAME, latencies[PERSON_NAME], statements[PERSON_NAME])]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from benchmarks.latency import Latency, Sampling, measure
 from benchmarks.stores import Stores
+from connectors.service_tokens import ServiceTokens
 from departments.entity.tables import fr_jbxx
 from departments.population.tables import rk_jbxx
 
@@ -34,10 +35,11 @@ LICENCE_FIELDS = {"zzbs": "licenceId", "zzlxmc": "typeName", "czzt": "holderName
 
 
 class JoinedPersons:
-    def __init__(self, stores: Stores, licence_url: str) -> None:
+    def __init__(self, stores: Stores, licence_url: str, tokens: ServiceTokens) -> None:
         self._population: AsyncEngine = create_async_engine(stores.population_url)
         self._entity: AsyncEngine = create_async_engine(stores.entity_url)
         self._licences = httpx.AsyncClient(base_url=licence_url, timeout=10)
+        self._tokens = tokens
 
     async def answer(self, id_numbers: list[str]) -> bytes:
         async with self._population.connect() as connection:
@@ -52,7 +54,8 @@ class JoinedPersons:
 
     async def _licences_of(self, holder_codes: list[str]) -> dict[str, list[dict[str, Any]]]:
         response = await self._licences.post("/v1/licences/query", content=orjson.dumps(
-            {"by": "holderCode", "keys": holder_codes}), headers={"content-type": "application/json"})
+            {"by": "holderCode", "keys": holder_codes}),
+            headers={"content-type": "application/json", "authorization": self._tokens.authorization()})
         response.raise_for_status()
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in orjson.loads(response.content)["items"]:
@@ -73,9 +76,10 @@ class JoinedPersons:
         await self._entity.dispose()
 
 
-def measure_floor(stores: Stores, licence_url: str, id_numbers: list[str], sampling: Sampling) -> Latency:
+def measure_floor(stores: Stores, licence_url: str, tokens: ServiceTokens, id_numbers: list[str],
+                  sampling: Sampling) -> Latency:
     with asyncio.Runner() as runner:
-        joined = JoinedPersons(stores, licence_url)
+        joined = JoinedPersons(stores, licence_url, tokens)
         try:
             timed = measure({"floor": lambda: runner.run(joined.answer(id_numbers))}, sampling)
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from benchmarks.department_keys import DepartmentKeys
 from benchmarks.stores import Stores
 from settings import Settings
 
@@ -11,7 +12,7 @@ RATE_LIMITS = Path(__file__).parent / "rate-limits.yaml"
 
 
 def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_key: str, state_dir: Path,
-                     governance: bool, audit: bool) -> dict[str, str]:
+                     governance: bool, audit: bool, department_keys: DepartmentKeys) -> dict[str, str]:
     """Setting name -> value; everything the gateway writes goes under `state_dir`."""
     state_dir.mkdir(parents=True, exist_ok=True)
     return {
@@ -26,6 +27,7 @@ def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_ke
         "dev_mode": "false",
         "governance": "true" if governance else "false",
         "rate_limits_file": str(RATE_LIMITS),
+        "department_signing_key": str(department_keys.private),
     }
 
 

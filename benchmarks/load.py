@@ -25,6 +25,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.department_keys import write_department_keys
 from benchmarks.gateway_settings import gateway_settings
 from benchmarks.load_client import KindResult, LoadResult, drive, preflight
 from benchmarks.mixed_workload import Keys
@@ -63,9 +64,11 @@ def _run(console: Console, directory: Path, persons: int, duration: float, conne
     jwt_secret, token_key = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
     with ExitStack() as stack:
         with console.status("Starting the licence service and the gateway…"):
-            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory)).url
+            department_keys = write_department_keys(directory)
+            licence_url = stack.enter_context(licence_service(stores.licence_store_url, directory,
+                                                              department_keys)).url
             settings = gateway_settings(stores, licence_url, jwt_secret, token_key, directory / "gateway",
-                                        governance=True, audit=True)
+                                        governance=True, audit=True, department_keys=department_keys)
             url = stack.enter_context(gateway("gateway", settings, directory)).url
             asyncio.run(preflight(url, jwt_secret, keys, SEED))
         with console.status(f"{connections} connections for {duration:.0f} s against {url}…"):

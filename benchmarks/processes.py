@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.department_keys import DepartmentKeys
 from benchmarks.gateway_settings import as_environment
 from settings import ROOT
 
@@ -38,11 +39,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def licence_service(store_url: str, log_dir: Path) -> Iterator[Service]:
-    """`python -m departments.licence` over `store_url`, once /healthz answers 200."""
+def licence_service(store_url: str, log_dir: Path, department_keys: DepartmentKeys) -> Iterator[Service]:
+    """`python -m departments.licence` over `store_url`, trusting the gateway's key, once /healthz answers 200."""
     port = free_port()
     command = [sys.executable, "-m", "departments.licence", "--database-url", store_url,
-               "--host", HOST, "--port", str(port)]
+               "--gateway-key", str(department_keys.public), "--host", HOST, "--port", str(port)]
     with _service("licence", command, os.environ, port, "/healthz", log_dir) as service:
         yield service
 

@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from benchmarks.asgi_server import ThreadedServer
 from benchmarks.client import GraphQLClient
+from benchmarks.department_keys import DepartmentKeys
 from benchmarks.gateway_settings import in_process
 from departments.licence.service import create_app as create_licence_app
 from server import create_app
@@ -22,10 +23,10 @@ SourceCounts = dict[str, int]
 SQL_SOURCES = ("population", "entity")
 
 
-def count_statements(settings: Mapping[str, str], licence_store_url: str, headers: dict[str, str],
-                     bodies: Mapping[str, bytes]) -> dict[str, SourceCounts]:
+def count_statements(settings: Mapping[str, str], licence_store_url: str, department_keys: DepartmentKeys,
+                     headers: dict[str, str], bodies: Mapping[str, bytes]) -> dict[str, SourceCounts]:
     """{scenario: {"population": n, "entity": n, "licence": n}} for each request body, sent once."""
-    licence_app = create_licence_app(licence_store_url)
+    licence_app = create_licence_app(licence_store_url, department_keys.verifier())
     servers = [ThreadedServer(licence_app).start()]
     try:
         app = create_app(in_process({**settings, "licence_url": servers[0].url}))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Sequence
 
 import httpx
@@ -10,6 +11,7 @@ import orjson
 
 from catalog import Resource
 from connectors.base import ConnectionFailed, PoolExhausted, RequestRejected, Row, SourceUnavailable, at_most
+from connectors.service_tokens import ServiceTokens
 
 log = logging.getLogger(__name__)
 
@@ -19,15 +21,17 @@ HEALTH_PATH = "/healthz"
 
 class HttpBatchConnector:
     """POSTs {"by": field, "keys": [...], "limit": n} to the catalog's path once per batch; the service answers
-    {"items": [row, ...]} with at most n rows."""
+    {"items": [row, ...]} with at most n rows. Every call carries the gateway's service token for the department;
+    `verify` is the TLS context an https:// department's certificate is checked with (True: the default CAs)."""
 
-    def __init__(self, resource: Resource, base_url: str, department: str, timeout: float,
+    def __init__(self, resource: Resource, base_url: str, department: str, timeout: float, tokens: ServiceTokens,
                  pool_size: int = 20, pool_overflow: int = 0, pool_timeout: float | None = None,
-                 client: httpx.AsyncClient | None = None) -> None:
+                 client: httpx.AsyncClient | None = None, verify: ssl.SSLContext | bool = True) -> None:
         self.department = department
         self._timeout = timeout
+        self._tokens = tokens
         self._client = client or httpx.AsyncClient(
-            base_url=base_url, timeout=httpx.Timeout(timeout, pool=pool_timeout),
+            base_url=base_url, timeout=httpx.Timeout(timeout, pool=pool_timeout), verify=verify,
             limits=httpx.Limits(max_connections=pool_size + pool_overflow, max_keepalive_connections=pool_size),
         )
         self._columns = [(f.column, f.name) for f in resource.fields.values()]
@@ -37,9 +41,8 @@ class HttpBatchConnector:
         body = orjson.dumps({"by": by, "keys": list(keys), "limit": limit + 1})
         try:
             async with asyncio.timeout(self._timeout):
-                response = await self._client.post(
-                    self._path, content=body, headers={"content-type": "application/json"}
-                )
+                response = await self._client.post(self._path, content=body, headers={
+                    "content-type": "application/json", "authorization": self._tokens.authorization()})
         except TimeoutError:
             raise SourceUnavailable(self.department, "timed out") from None
         except httpx.HTTPError as exc:
@@ -66,7 +69,8 @@ class HttpBatchConnector:
     async def ping(self) -> None:
         try:
             async with asyncio.timeout(self._timeout):
-                response = await self._client.get(HEALTH_PATH)
+                response = await self._client.get(HEALTH_PATH,
+                                                  headers={"authorization": self._tokens.authorization()})
         except (TimeoutError, httpx.HTTPError):
             raise SourceUnavailable(self.department, "unreachable") from None
         if response.status_code != 200:

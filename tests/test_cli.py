@@ -14,6 +14,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 import cli
+from connectors.signing_key import signing_key
+from departments.gateway_keys import load_gateway_keys
 from settings import ROOT, Settings
 
 SECRET = "a-development-secret-long-enough-for-hs256-0123456789"
@@ -107,3 +109,34 @@ def test_serve_refuses_to_start_on_a_wrong_issuers_file(monkeypatch: pytest.Monk
     monkeypatch.setenv("HUITONG_ISSUERS_FILE", str(tmp_path / "issuers.yaml"))
     result = CliRunner().invoke(cli.app, ["serve"])
     assert result.exit_code == 1 and "not starting" in result.output and "issuers.yaml" in result.output
+
+
+def test_department_key_prints_the_key_departments_check_the_gateway_by(tmp_path: Path) -> None:
+    environment = {"HUITONG_STATE_DIR": str(tmp_path)}
+    pem = CliRunner().invoke(cli.app, ["department-key"], env=environment)
+    jwks = CliRunner().invoke(cli.app, ["department-key", "--jwks"], env=environment)
+    assert pem.exit_code == 0 and jwks.exit_code == 0, pem.output + jwks.output
+
+    key = signing_key(Settings(state_dir=tmp_path))
+    assert pem.stdout.strip() == key.public_pem().decode().strip()
+    (tmp_path / "gateway.jwks").write_text(jwks.stdout)
+    trusted = load_gateway_keys(tmp_path / "gateway.jwks").key_for(key.key_id)
+    assert trusted is not None and trusted.algorithm_name == key.algorithm
+
+
+def test_department_key_says_why_a_configured_key_is_unusable(tmp_path: Path) -> None:
+    (tmp_path / "shared-secret").write_text("not a key")
+    result = CliRunner().invoke(cli.app, ["department-key"],
+                                env={"HUITONG_DEPARTMENT_SIGNING_KEY": str(tmp_path / "shared-secret")})
+    assert result.exit_code == 1
+    assert "shared-secret: not an unencrypted PEM private key" in result.stderr
+
+
+def test_serve_does_not_start_with_an_unusable_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "broken.key").write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
+    monkeypatch.setenv("HUITONG_DEPARTMENT_SIGNING_KEY", str(tmp_path / "broken.key"))
+    monkeypatch.setattr("cli.uvicorn.run", lambda *args, **kwargs: pytest.fail("the server started"))
+    monkeypatch.setattr("cli._start_embedded_licence_service", lambda *args: pytest.fail("a department started"))
+    result = CliRunner().invoke(cli.app, ["serve"])
+    assert result.exit_code == 1
+    assert f"not starting: {tmp_path / 'broken.key'}: not an unencrypted PEM private key" in result.output

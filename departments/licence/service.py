@@ -1,8 +1,8 @@
 """The licence department's HTTP service over its own store.
 
 POST /v1/licences/query  {"by": "licenceId" | "holderCode", "keys": [...], "limit": n} -> {"items": [row, ...]}
-                         (at most n rows when a limit is given)
-GET  /healthz            -> {"status": "ok"} (200) or {"status": "unavailable"} (503)
+                         (at most n rows when a limit is given); only with the gateway's service token, else 401
+GET  /healthz            -> {"status": "ok"} (200) or {"status": "unavailable"} (503); open, it serves no data
 """
 
 from collections.abc import AsyncIterator
@@ -13,11 +13,13 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from departments.database import create_engine
+from departments.gateway_tokens import GatewayTokenVerifier, RequireGatewayToken
 from departments.licence.query import BadQuery, parse_batch_query
 
 
@@ -58,8 +60,12 @@ async def internal_error(request: Request, error: Exception) -> Response:
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
-def create_app(database_url: str) -> Starlette:
-    """The service; `app.state.query_requests` counts calls of the query endpoint."""
+HEALTH_PATH = "/healthz"
+
+
+def create_app(database_url: str, gateway: GatewayTokenVerifier) -> Starlette:
+    """The service, answering only calls `gateway` accepts; `app.state.query_requests` counts calls of the query
+    endpoint that it let through."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,8 +78,9 @@ def create_app(database_url: str) -> Starlette:
     app = Starlette(
         routes=[
             Route("/v1/licences/query", query_licences, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            Route(HEALTH_PATH, healthz, methods=["GET"]),
         ],
+        middleware=[Middleware(RequireGatewayToken, verifier=gateway, open_paths=[HEALTH_PATH])],
         exception_handlers={Exception: internal_error},
         lifespan=lifespan,
     )

@@ -25,6 +25,7 @@ from connectors.http import HttpBatchConnector
 from connectors.resilience import ResilientConnector
 from connectors.sql import SqlConnector
 from settings import ROOT
+from tests.support.department_keys import suite_keys
 
 DEPARTMENT = "test-department"
 ROWS = [{"idNumber": "1"}]
@@ -161,7 +162,7 @@ async def test_http_failures_are_classified(catalog, answer: Exception | httpx.R
 
     licence = next(r for r in catalog.resources.values() if r.connector == "licence")
     client = httpx.AsyncClient(base_url="http://licence.test", transport=httpx.MockTransport(respond))
-    connector = HttpBatchConnector(licence, "http://licence.test", DEPARTMENT, timeout=5, client=client)
+    connector = HttpBatchConnector(licence, "http://licence.test", DEPARTMENT, 5, suite_keys().tokens(), client=client)
     try:
         with pytest.raises(SourceUnavailable) as raised:
             await connector.fetch("licenceId", ["1"], LIMIT)

@@ -19,6 +19,7 @@ from connectors.sql import SqlConnector
 from departments.loading import load_department
 from departments.synthetic import Dataset, generate_dataset
 from settings import ROOT
+from tests.support.department_keys import suite_keys
 from tests.support.servers import mariadb_database, postgres_database
 
 CATALOG = load_catalog(load_departments(ROOT / "policy" / "departments.csv"))
@@ -80,7 +81,7 @@ async def test_the_licence_service_is_asked_for_one_row_above_the_cap(answered: 
         return httpx.Response(200, json={"items": [{"zzbs": f"licence-{n}"} for n in range(answered)]})
 
     client = httpx.AsyncClient(base_url="http://licence.test", transport=httpx.MockTransport(respond))
-    connector = HttpBatchConnector(_resource("licence"), "http://licence.test", "data-bureau", timeout=5,
+    connector = HttpBatchConnector(_resource("licence"), "http://licence.test", "data-bureau", 5, suite_keys().tokens(),
                                    client=client)
     try:
         if refused:

@@ -1,4 +1,5 @@
-"""The licence department's service over real HTTP, against a seeded SQLite store."""
+"""The licence department's service over real HTTP, against a seeded SQLite store, called as the gateway calls it
+(README "Department authentication"; its refusals are in test_licence_authentication.py)."""
 
 import asyncio
 import datetime
@@ -17,13 +18,15 @@ from starlette.applications import Starlette
 from departments.licence.query import MAX_KEYS
 from departments.licence.service import create_app
 from departments.loading import load_department
+from tests.support.department_keys import GatewayAuth, suite_keys
 
 QUERY = "/v1/licences/query"
 
 
 @contextmanager
 def serving(app: Starlette) -> Iterator[httpx.Client]:
-    """Runs the app under uvicorn in a thread on a free loopback port; yields a client for it."""
+    """Runs the app under uvicorn in a thread on a free loopback port; yields a client for it, signing as the
+    gateway."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -36,7 +39,8 @@ def serving(app: Starlette) -> Iterator[httpx.Client]:
         time.sleep(0.01)
     host, port = listener.getsockname()
     try:
-        with httpx.Client(base_url=f"http://{host}:{port}", timeout=10) as client:
+        with httpx.Client(base_url=f"http://{host}:{port}", timeout=10, auth=GatewayAuth(suite_keys().tokens())) \
+                as client:
             yield client
     finally:
         server.should_exit = True
@@ -48,7 +52,7 @@ def serving(app: Starlette) -> Iterator[httpx.Client]:
 def service(small_dataset, tmp_path_factory) -> Iterator[tuple[httpx.Client, Starlette]]:
     database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('licence') / 'licence.db'}"
     asyncio.run(load_department(database_url, "licence", small_dataset.licences))
-    app = create_app(database_url)
+    app = create_app(database_url, suite_keys().verifier())
     with serving(app) as client:
         yield client, app
 
@@ -147,14 +151,15 @@ def test_no_keys_give_no_items(client):
 
 
 def test_unreachable_store_makes_health_unavailable(tmp_path):
-    with serving(create_app(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'licence.db'}")) as client:
+    missing = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'licence.db'}"
+    with serving(create_app(missing, suite_keys().verifier())) as client:
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
 
 
 def test_store_failure_is_an_opaque_internal_error(tmp_path):
-    with serving(create_app(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")) as client:
+    with serving(create_app(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", suite_keys().verifier())) as client:
         response = client.post(QUERY, json={"by": "licenceId", "keys": ["anything"]})
     assert response.status_code == 500
     assert response.json() == {"error": "internal error"}

@@ -16,6 +16,7 @@ from benchmarks.asgi_server import ThreadedServer
 from departments.licence.service import create_app as create_licence_app
 from server import create_app
 from settings import Settings
+from tests.support.department_keys import suite_keys
 
 JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
 TOKEN_KEY = "test-token-key"
@@ -72,16 +73,17 @@ class Gateway:
             server.stop()
 
 
-def start_licence_service(store_url: str) -> tuple[Any, ThreadedServer]:
-    app = create_licence_app(store_url)
-    return app, ThreadedServer(app).start()
+def start_licence_service(store_url: str, **config: Any) -> tuple[Any, ThreadedServer]:
+    """The licence service trusting the suite's gateway key; `config` goes to uvicorn (ssl_certfile, …)."""
+    app = create_licence_app(store_url, suite_keys().verifier())
+    return app, ThreadedServer(app, **config).start()
 
 
 def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tuple[Any, ThreadedServer] | None = None,
                   **overrides: Any) -> Gateway:
     licence_app, licence_server = licence or start_licence_service(stores.licence_store_url)
     options = {"state_dir": Path(tempfile.mkdtemp(prefix="huitong-state-")), "audit_url": stores.audit_url,
-               "rate_limits_file": UNTHROTTLED}
+               "rate_limits_file": UNTHROTTLED, "department_signing_key": suite_keys().private}
     options.update(overrides)
     settings = Settings(
         population_url=stores.population_url,

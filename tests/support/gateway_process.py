@@ -20,6 +20,7 @@ import redis
 
 from access.identity.minting import mint_token
 from settings import ROOT
+from tests.support.department_keys import suite_keys
 from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Stores
 
 POLICY_DIR = ROOT / "policy"
@@ -124,6 +125,7 @@ class Deployment:
             "HUITONG_STATE_DIR": str(self.directory / "state"), "HUITONG_JWT_SECRET": JWT_SECRET,
             "HUITONG_TOKEN_KEY": TOKEN_KEY, "HUITONG_POLICY_DIR": str(POLICY_DIR),
             "HUITONG_REDIS_PREFIX": self.redis_prefix, "HUITONG_DEV_MODE": "false",
+            "HUITONG_DEPARTMENT_SIGNING_KEY": str(suite_keys().private),
         })
         if self.redis_url is not None:
             env["HUITONG_REDIS_URL"] = self.redis_url
