@@ -9,9 +9,11 @@ import uvicorn
 
 
 class ThreadedServer:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, forwarded_allow_ips: list[str] | None = None) -> None:
+        """`forwarded_allow_ips`: whose X-Forwarded-For uvicorn believes, as `huitong serve` sets it; None is
+        uvicorn's own default (loopback)."""
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                     lifespan="on"))
+                                                     lifespan="on", forwarded_allow_ips=forwarded_allow_ips))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def start(self) -> ThreadedServer:

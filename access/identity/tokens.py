@@ -1,6 +1,7 @@
 """Who is calling: a signed JWT (HS256 with a shared secret, or RS256/ES256 with a public key)."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -12,6 +13,9 @@ from cachetools import LRUCache
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
 REQUIRED_CLAIMS = ["exp", "sub", "dept"]
 MAX_SYSTEM_NAME = 128
+# A system's name reaches logs, the access record, rate-limit keys and the officers' commands: no control characters,
+# no spaces, nothing a terminal or a log reader would interpret.
+SYSTEM_NAME = re.compile(rf"[A-Za-z0-9._:@/-]{{1,{MAX_SYSTEM_NAME}}}")
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,9 @@ class TokenVerifier:
 
 def _caller_from(claims: dict[str, Any], departments: Collection[str]) -> Caller:
     system, department, roles = claims["sub"], claims["dept"], claims.get("roles", [])
-    if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
+    if not isinstance(system, str) or not SYSTEM_NAME.fullmatch(system):
         raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "
-                              "characters")
+                              "letters, digits and . _ : @ / -")
     if department not in departments:
         raise Unauthenticated(f"the token's department {department!r} is not a known department")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):

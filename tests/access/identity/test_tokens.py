@@ -35,3 +35,17 @@ def test_a_remembered_token_is_rechecked_against_the_departments() -> None:
     verifier.verify(f"Bearer {token}", DEPARTMENTS)
     with pytest.raises(Unauthenticated, match="not a known department"):
         verifier.verify(f"Bearer {token}", {"public-security"})
+
+
+@pytest.mark.parametrize("system", ["case\nsystem", "case\x00system", "case system", "系统", "a" * 129, "",
+                                    "case\x1b[31msystem", "case;system"])
+def test_a_sub_outside_the_safe_characters_is_refused(system: str) -> None:
+    token = jwt.encode({"sub": system, "dept": "civil-affairs", "exp": time.time() + 60}, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthenticated, match="'sub'"):
+        TokenVerifier.with_secret(SECRET).verify(f"Bearer {token}", DEPARTMENTS)
+
+
+@pytest.mark.parametrize("system", ["case-system", "a", "a" * 128, "urn:gov:case.system_2", "ops@civil/registry"])
+def test_a_sub_of_safe_characters_is_admitted(system: str) -> None:
+    token = jwt.encode({"sub": system, "dept": "civil-affairs", "exp": time.time() + 60}, SECRET, algorithm="HS256")
+    assert TokenVerifier.with_secret(SECRET).verify(f"Bearer {token}", DEPARTMENTS).system == system
