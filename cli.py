@@ -130,7 +130,7 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     _announce(Settings(), host, port)
     try:
         uvicorn.run("server:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="info", access_log=False)
+                    log_level="info", access_log=False, forwarded_allow_ips=Settings().forwarded_allow_ips)
     finally:
         if licence_process is not None:
             licence_process.terminate()

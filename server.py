@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection
 from starlette.routing import Route
 
 from access.decisions import DecisionCache
@@ -17,12 +18,16 @@ from access.row_maskers import RowMaskerCache
 from catalog import load_catalog
 from connectors.registry import build_connectors
 from control.propagation.startup import propagating
+from control.propagation.watcher import process_identity
 from control.ratelimits.limiter import RateLimiter
 from control.ratelimits.probes import ProbeCounter
 from gateway.admin_policy import ADMIN_API, AdminPolicyRoutes
 from gateway.admission import AdmissionMiddleware, Admitter
+from gateway.anonymous_refusals import AnonymousRefusals
+from gateway.client_address import ClientAddresses
 from gateway.documents import DocumentCache
 from gateway.endpoint import GraphQLEndpoint
+from gateway.graphiql import asks_for_graphiql
 from gateway.graphiql_assets import GRAPHIQL_ASSETS
 from gateway.health import Health
 from gateway.middleware import middleware
@@ -56,16 +61,26 @@ def build_runtime(settings: Settings) -> Runtime:
         rate_limits=rate_limits,
         probes=ProbeCounter(rate_limits.limits.probes, rate_limits.stores, f"{settings.redis_prefix}:lookup-budget",
                             token_key),
+        anonymous_refusals=AnonymousRefusals(process_identity()),
     )
 
 
 def _admission(runtime: Runtime) -> Middleware:
     """Identity, suspension and rate limits in front of the data and the officers' API; only identified callers
-    are counted, so with governance off (the benchmark) nothing is."""
-    admitter = Admitter(runtime.verifier, runtime.policies, runtime.suspensions, runtime.rate_limits)
-    counted = (GRAPHQL_PATH,) if runtime.settings.governance else ()
-    uncounted = (ADMIN_API,) if runtime.settings.governance else (GRAPHQL_PATH, ADMIN_API)
-    return Middleware(AdmissionMiddleware, admitter=admitter, counted=counted, uncounted=uncounted)
+    are counted, so with governance off (the benchmark) nothing is, and nobody needs an identity for data."""
+    settings = runtime.settings
+    admitter = Admitter(runtime.verifier, runtime.policies, runtime.suspensions, runtime.rate_limits,
+                        ClientAddresses(settings.trusted_proxies))
+    counted = (GRAPHQL_PATH,) if settings.governance else ()
+    uncounted = (ADMIN_API,) if settings.governance else (GRAPHQL_PATH, ADMIN_API)
+
+    def needs_identity(connection: HTTPConnection) -> bool:
+        if connection.url.path != GRAPHQL_PATH:
+            return True
+        return settings.governance and not (settings.dev_mode and asks_for_graphiql(connection))
+
+    return Middleware(AdmissionMiddleware, admitter=admitter, counted=counted, uncounted=uncounted,
+                      needs_identity=needs_identity)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -77,7 +92,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if runtime.settings.audit:
             runtime.record = record = await open_record(runtime.settings)
             tasks += [asyncio.create_task(record.run_checkpoints()), asyncio.create_task(record.run_retention()),
-                      asyncio.create_task(record.run_indexing())]
+                      asyncio.create_task(record.run_indexing()),
+                      asyncio.create_task(runtime.anonymous_refusals.run(record,
+                                                                         runtime.settings.anonymous_record_seconds))]
         try:
             async with propagating(runtime.settings, runtime.policies, runtime.suspensions, runtime.record):
                 yield
@@ -86,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)  # unwound before what they use is closed
             if runtime.record is not None:
+                await runtime.anonymous_refusals.write(runtime.record)  # the last period's counts
                 await runtime.record.close()
             await runtime.rate_limits.stores.close()
             for connector in runtime.connectors.values():

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).parent
@@ -119,6 +119,13 @@ class Settings(BaseSettings):
     rate_limits_file: Path = ROOT / "policy" / "rate-limits.yaml"
     rate_limits_redis_timeout: float = 0.25
     rate_limits_retry_seconds: float = 5.0
+    # The proxies (addresses or CIDR blocks, a JSON list) whose X-Forwarded-For names the client, as behind a load
+    # balancer; `huitong serve` has uvicorn believe their X-Forwarded-Proto too. None by default: the peer is the
+    # client.
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    # How often (seconds) each worker writes its counts of requests refused for want of a valid identity, one
+    # access-record entry per client address (README "The access record").
+    anonymous_record_seconds: float = 60.0
 
     @field_validator("purpose_ref_pattern", mode="before")
     @classmethod
@@ -150,6 +157,11 @@ class Settings(BaseSettings):
     def source_timeouts(self) -> dict[str, float]:
         return {"population": self.population_timeout, "entity": self.entity_timeout,
                 "licence": self.licence_timeout}
+
+    @property
+    def forwarded_allow_ips(self) -> list[str]:
+        """uvicorn's `forwarded_allow_ips`: it believes X-Forwarded-For and -Proto from the trusted proxies alone."""
+        return [str(network) for network in self.trusted_proxies]
 
     @property
     def access_log_url(self) -> str:

@@ -9,7 +9,8 @@ import uvicorn
 
 
 class ThreadedServer:
-    """`config` goes to uvicorn: ssl_certfile and ssl_keyfile serve HTTPS."""
+    """`config` goes to uvicorn: ssl_certfile and ssl_keyfile serve HTTPS; forwarded_allow_ips says whose
+    X-Forwarded-For uvicorn believes, as `huitong serve` sets it (absent: uvicorn's own default, loopback)."""
 
     def __init__(self, app: Any, **config: Any) -> None:
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",

@@ -12,6 +12,7 @@ from gateway.errors import ErrorCode, RequestRefused
 from gateway.purpose_ref import purpose_ref_problem
 
 ACCESS_MODES = ("lenient", "strict")
+HEADER_NAMES = {"x-purpose": "X-Purpose", "x-purpose-ref": "X-Purpose-Ref", "x-access-mode": "X-Access-Mode"}
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,25 @@ class Asking:
 
 def state_purpose(caller: Caller, headers: Headers, policy: Policy, ref_pattern: re.Pattern[str]) -> Asking:
     """The caller with the purpose, case reference (a case number matching `ref_pattern`) and access mode its
-    request states."""
-    purpose = headers.get("x-purpose", "").strip()
+    request states, each in one header."""
+    purpose = (_single(headers, "x-purpose") or "").strip()
     if not purpose:
         raise RequestRefused.one(400, "state the purpose of this request in the X-Purpose header",
                                  ErrorCode.PURPOSE_REQUIRED, purposes=sorted(policy.purposes))
     if purpose not in policy.purposes:
         raise RequestRefused.one(400, f"unknown purpose {purpose!r}", ErrorCode.UNKNOWN_PURPOSE,
                                  purposes=sorted(policy.purposes))
-    return Asking(caller, purpose, _purpose_ref(headers.get("x-purpose-ref"), ref_pattern),
-                  _strict(headers.get("x-access-mode")))
+    return Asking(caller, purpose, _purpose_ref(_single(headers, "x-purpose-ref"), ref_pattern),
+                  _strict(_single(headers, "x-access-mode")))
+
+
+def _single(headers: Headers, name: str) -> str | None:
+    """The header's value; a request that gives it twice is refused rather than read by whichever comes first."""
+    values = headers.getlist(name)
+    if len(values) > 1:
+        raise RequestRefused.one(400, f"the request carries {len(values)} {HEADER_NAMES[name]} headers; send one",
+                                 ErrorCode.BAD_REQUEST)
+    return values[0] if values else None
 
 
 def _purpose_ref(value: str | None, pattern: re.Pattern[str]) -> str | None:

@@ -1,4 +1,7 @@
-"""Parsing and validation, cached per document text (they cost more than a small query's execution)."""
+"""Parsing and validation, cached per document text (they cost more than a small query's execution).
+
+The cache is keyed by the text's digest, not the text: a refused document costs the cache its few errors, however
+long it was; a document over the size limit is refused before the cache is asked."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +11,7 @@ from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, print_ast, validate
 
 from gateway.errors import ErrorCode, RequestRefused, error
-from gateway.query_limits import DocumentLimits, check_document_shape, parse_within_limits
+from gateway.query_limits import DocumentLimits, check_document_shape, check_document_size, parse_within_limits
 
 
 class DocumentCache:
@@ -17,19 +20,21 @@ class DocumentCache:
         self._schema = schema
         self._hide_suggestions = hide_suggestions  # "Did you mean ...?" names schema fields: development only
         self._limits = limits
-        self._documents: LRUCache[str, tuple[DocumentNode | RequestRefused, str]] = LRUCache(capacity)
+        self._documents: LRUCache[bytes, tuple[DocumentNode | RequestRefused, str]] = LRUCache(capacity)
 
     def get(self, query: str) -> tuple[DocumentNode, str]:
         """The parsed, valid document and the hash of its normalised text; or RequestRefused."""
-        found = self._documents.get(query)
+        check_document_size(query, self._limits)
+        key = hashlib.sha256(query.encode()).digest()
+        found = self._documents.get(key)
         if found is None:
             prepared = self._prepare(query)
-            text = print_ast(prepared) if isinstance(prepared, DocumentNode) else query
-            found = (prepared, hashlib.sha256(text.encode()).hexdigest())
-            self._documents[query] = found
+            found = (prepared, key.hex() if isinstance(prepared, RequestRefused)
+                     else hashlib.sha256(print_ast(prepared).encode()).hexdigest())
+            self._documents[key] = found
         document, digest = found
         if isinstance(document, RequestRefused):
-            raise document
+            raise document.anew()  # the kept one would gather every request's frames that raised it
         return document, digest
 
     def _prepare(self, query: str) -> DocumentNode | RequestRefused:

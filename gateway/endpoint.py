@@ -1,5 +1,6 @@
 """The GraphQL endpoint: GraphQL over HTTP. It reads the request, answers each operation in it and puts every
-answer on the access record before it leaves; who is calling was settled in front of it (gateway.admission)."""
+answer to a caller with a valid identity on the access record before it leaves (those refused for want of one are
+counted per address instead); who is calling was settled in front of it (gateway.admission)."""
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,7 @@ from gateway.asking import Asking, state_purpose
 from gateway.entry import RequestEntry
 from gateway.errors import ErrorCode, RequestRefused, error, internal_error
 from gateway.fault_barrier import request_id_of
-from gateway.graphiql import graphiql_response
+from gateway.graphiql import asks_for_graphiql, graphiql_response
 from gateway.http_request import ReadingRules, Submitted, read_submitted
 from gateway.lookup_budget import lookup_budget
 from gateway.media_types import JSON, answer_status, content_type, negotiate
@@ -43,11 +44,6 @@ def _method_not_allowed(method: str) -> RequestRefused:
                                       ErrorCode.BAD_REQUEST)], {"allow": "GET, POST"})
 
 
-def _wants_ide(request: Request) -> bool:
-    return (request.method == "GET" and "query" not in request.query_params
-            and "text/html" in request.headers.get("accept", ""))
-
-
 class GraphQLEndpoint:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
@@ -57,18 +53,21 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         """GraphQL over HTTP: negotiate the media type, read the request(s), answer each (recorded)."""
-        if _wants_ide(request) and self._runtime.settings.dev_mode:
+        if self._runtime.settings.dev_mode and asks_for_graphiql(request):
             return graphiql_response()
         media_type = negotiate(request.headers.get("accept"))
-        if request.method not in ("GET", "POST"):
-            submitted: Submitted | list[Submitted] = Submitted(_method_not_allowed(request.method))
+        admission = admission_of(request)
+        unidentified = self._unidentified(admission)
+        if unidentified is not None:
+            submitted: Submitted | list[Submitted] = Submitted(unidentified)
+        elif request.method not in ("GET", "POST"):
+            submitted = Submitted(_method_not_allowed(request.method))
         elif media_type is None:
             submitted = Submitted(_not_acceptable())
         else:
             submitted = await self._read(request)
         media_type = media_type or JSON
         request_id = request_id_of(request)
-        admission = admission_of(request)
         if isinstance(submitted, list):  # a batch: one answer per request, in order, each with its own entry
             admission = await admission.for_batch(len(submitted))
             answers = await asyncio.gather(*(self._respond(request, admission, one, media_type, uuid.uuid4().hex)
@@ -77,11 +76,17 @@ class GraphQLEndpoint:
         body, status, headers = await self._respond(request, admission, submitted, media_type, request_id)
         return _json_response(body, status, request_id, media_type, headers)
 
+    def _unidentified(self, admission: Admission) -> RequestRefused | None:
+        """The refusal of a request without a valid identity. It is answered without its body being read (whatever
+        that holds would be refused after it: a flood of them costs neither the reading nor the memory) and counted
+        per client address on the access record, not given an entry of its own."""
+        return admission.unidentified if self._runtime.settings.governance else None
+
     async def _read(self, request: Request) -> Submitted | list[Submitted]:
         try:
             return await read_submitted(request, self._reading)
         except RequestRefused as refused:
-            return Submitted(refused)
+            return Submitted(refused.with_traceback(None))  # its frames hold the body it could not read
 
     async def _respond(self, request: Request, admission: Admission, submitted: Submitted, media_type: str,
                        request_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -95,7 +100,10 @@ class GraphQLEndpoint:
             log.exception("request %s failed", entry.request_id)
             body, status = {"errors": [internal_error(entry.request_id)]}, 500
         status = answer_status(media_type, status, submitted.on_content)
-        body, status = await self._record(entry, body, status)
+        if self._unidentified(admission) is not None:
+            self._runtime.anonymous_refusals.add(admission.address, body["errors"][0]["extensions"]["code"])
+        else:
+            body, status = await self._record(entry, body, status)
         body.setdefault("extensions", {})["requestId"] = entry.request_id
         return body, status, headers
 
@@ -129,7 +137,8 @@ class GraphQLEndpoint:
         return asking
 
     async def _record(self, entry: RequestEntry, body: dict[str, Any], status: int) -> tuple[dict[str, Any], int]:
-        """Every request leaves one durable entry before its answer leaves; no entry, no data."""
+        """Every request with a valid identity leaves one durable entry before its answer leaves; no entry, no data.
+        Those refused for want of one are counted per address instead (gateway.anonymous_refusals)."""
         record = self._runtime.record
         if record is None:
             return body, status

@@ -61,3 +61,9 @@ class RequestRefused(Exception):
     @classmethod
     def one(cls, status: int, message: str, code: ErrorCode, **extensions: Any) -> RequestRefused:
         return cls(status, [error(message, code, **extensions)])
+
+    def anew(self) -> RequestRefused:
+        """The same refusal as a new exception, to raise one that was kept: raising the kept one again would tie the
+        frames it passes through (and what they hold: a request's body) into a cycle that only the garbage
+        collector's rare full pass frees."""
+        return RequestRefused(self.status, self.errors, self.headers)

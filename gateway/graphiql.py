@@ -7,6 +7,7 @@ import html
 import secrets
 from collections.abc import Mapping
 
+from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse
 
 from gateway.graphiql_assets import GRAPHIQL_ASSETS, Asset, AssetsMissing, GraphiQLAssets
@@ -25,6 +26,12 @@ query CaseFile($ids: [String!]!) {
   }
 }
 """
+
+def asks_for_graphiql(connection: HTTPConnection) -> bool:
+    """A browser opening /graphql: GET without a query, accepting HTML."""
+    return (connection.scope["method"] == "GET" and "query" not in connection.query_params
+            and "text/html" in connection.headers.get("accept", ""))
+
 
 NOT_INSTALLED = """<!doctype html>
 <html lang="en">

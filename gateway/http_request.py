@@ -2,6 +2,7 @@
 is on), or GET with query parameters. What cannot be read is refused with a 4xx, never a 500."""
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -13,6 +14,8 @@ from starlette.requests import ClientDisconnect, Request
 
 from gateway.errors import ErrorCode, RequestRefused, error
 from gateway.media_types import is_utf8
+
+UTF8_SLICE = 65_536
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Submitted:
 
     def graphql_request(self) -> GraphQLRequest:
         if isinstance(self.read, RequestRefused):
-            raise self.read
+            raise self.read.anew()
         self.on_content = True
         return self.read
 
@@ -71,7 +74,7 @@ def _require_json_content_type(value: str | None) -> None:
         raise _bad("send the request as 'Content-Type: application/json' (UTF-8)", 415)
 
 
-async def _capped_body(request: Request, max_bytes: int) -> bytes:
+async def _capped_body(request: Request, max_bytes: int) -> bytearray:
     """The body, refused with 413 as soon as it grows past the cap, whatever Content-Length said."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -84,22 +87,32 @@ async def _capped_body(request: Request, max_bytes: int) -> bytes:
                 raise _too_large(max_bytes)
     except ClientDisconnect:
         raise _bad("the request body ended before it was complete") from None
-    return bytes(body)
+    return body
 
 
 def _too_large(max_bytes: int) -> RequestRefused:
     return _bad(f"the request body is larger than {max_bytes} bytes", 413)
 
 
-def _json(body: bytes) -> Any:
+def _json(body: bytearray) -> Any:
+    """The body parsed as it is (orjson reads UTF-8 bytes): no copy of it is made, as text or otherwise."""
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _bad("the request body is not valid UTF-8") from None
-    try:
-        return orjson.loads(text)
+        return orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise _bad("the request body is not valid JSON") from None
+        raise _bad(f"the request body is not {'valid JSON' if _is_utf8(body) else 'valid UTF-8'}") from None
+
+
+def _is_utf8(body: bytearray) -> bool:
+    """Whether the body is UTF-8, decoded a slice at a time so that a large one is never copied whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    try:
+        for start in range(0, len(view), UTF8_SLICE):
+            decoder.decode(view[start:start + UTF8_SLICE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _batch(payload: list[Any], max_operations: int) -> list[Submitted]:

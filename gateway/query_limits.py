@@ -51,9 +51,7 @@ def parse_within_limits(query: str, limits: DocumentLimits) -> DocumentNode:
 
     Any other syntax error is raised as graphql-core's GraphQLSyntaxError.
     """
-    if len(query) > limits.max_chars:
-        raise _refused(f"the document has {len(query)} characters; at most {limits.max_chars} are allowed",
-                       ErrorCode.DOCUMENT_TOO_LARGE, characters=len(query), limit=limits.max_chars)
+    check_document_size(query, limits)
     try:
         return parse(query, max_lexical_tokens=limits.max_tokens)
     except GraphQLSyntaxError as exc:
@@ -62,6 +60,12 @@ def parse_within_limits(query: str, limits: DocumentLimits) -> DocumentNode:
     # graphql-core stops counting at the first token over the limit.
     raise _refused(f"the document has more than {limits.max_tokens} tokens", ErrorCode.TOO_MANY_TOKENS,
                    tokens=limits.max_tokens + 1, limit=limits.max_tokens)
+
+
+def check_document_size(query: str, limits: DocumentLimits) -> None:
+    if len(query) > limits.max_chars:
+        raise _refused(f"the document has {len(query)} characters; at most {limits.max_chars} are allowed",
+                       ErrorCode.DOCUMENT_TOO_LARGE, characters=len(query), limit=limits.max_chars)
 
 
 def token_limit_description(max_tokens: int) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,13 +15,16 @@ from record.checkpoints import public_key_pem, verifier_key
 from record.store import AccessRecord
 
 OFF = JSONResponse({"error": "the access record is off"}, status_code=404)
+MAX_POSITION = 2**63 - 1  # the log's positions and sizes are SQL BIGINTs
+POSITION = re.compile(r"[0-9]{1,19}")
 
 
 def _int_params(request: Request, *names: str) -> list[int] | None:
-    try:
-        return [int(request.query_params[name]) for name in names]
-    except (KeyError, ValueError):
+    """Each parameter as a position or size of the log (0 to 2^63 - 1, decimal digits only), or None."""
+    values = [request.query_params.get(name, "") for name in names]
+    if not all(POSITION.fullmatch(value) and int(value) <= MAX_POSITION for value in values):
         return None
+    return [int(value) for value in values]
 
 
 class RecordRoutes:
@@ -51,14 +55,14 @@ class RecordRoutes:
     async def inclusion(self, request: Request) -> Response:
         values = _int_params(request, "seq", "size")
         if values is None:
-            return JSONResponse({"error": "give integer 'seq' and 'size' parameters"}, status_code=400)
+            return JSONResponse({"error": "give 'seq' and 'size' as whole numbers from 0 to 2^63 - 1"}, status_code=400)
         seq, size = values
         return await self._proof(lambda log: log.inclusion_proof(seq, size), {"leafIndex": seq, "treeSize": size})
 
     async def consistency(self, request: Request) -> Response:
         values = _int_params(request, "from", "to")
         if values is None:
-            return JSONResponse({"error": "give integer 'from' and 'to' parameters"}, status_code=400)
+            return JSONResponse({"error": "give 'from' and 'to' as whole numbers from 0 to 2^63 - 1"}, status_code=400)
         old, new = values
         return await self._proof(lambda log: log.consistency_proof(old, new), {"oldSize": old, "newSize": new})
 

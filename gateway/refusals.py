@@ -1,17 +1,24 @@
 """The caller's side of a rate limit or the lookup budget: HTTP 429, its code, and when to try again."""
 from __future__ import annotations
 
+from control.ratelimits.config import Limit
 from control.ratelimits.limiter import Exceeded
 from control.ratelimits.probes import BudgetSpent
 from gateway.errors import ErrorCode, RequestRefused, error
 
-WHO = {"system": "the calling system", "department": "the department"}
+
+def _from(limit: Limit) -> str:
+    if limit.scope == "system":
+        department, system = limit.key
+        return f"from the calling system {system!r} of {department}"
+    if limit.scope == "department":
+        return f"from the department {limit.name!r}"
+    return f"that fail authentication from the address {limit.name}"
 
 
 def too_many_requests(exceeded: Exceeded) -> RequestRefused:
     limit, seconds = exceeded.limit, exceeded.retry_after
-    message = (f"too many requests from {WHO[limit.scope]} {limit.name!r}: its limit is {limit.item}; "
-               f"retry after {seconds} s")
+    message = f"too many requests {_from(limit)}: its limit is {limit.item}; retry after {seconds} s"
     return RequestRefused(429, [error(message, ErrorCode.RATE_LIMITED, limitedBy=limit.scope, limit=str(limit.item),
                                       retryAfter=seconds)], headers={"retry-after": str(seconds)})
 

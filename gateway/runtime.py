@@ -16,6 +16,7 @@ from connectors.resilience import ResilientConnector
 from control.ratelimits.limiter import RateLimiter
 from control.ratelimits.probes import ProbeCounter
 from control.suspension.state import Suspensions
+from gateway.anonymous_refusals import AnonymousRefusals
 from gateway.arguments import KeyArguments, key_arguments
 from gateway.documents import DocumentCache
 from gateway.query_cost import fan_outs
@@ -37,6 +38,7 @@ class Runtime:
     documents: DocumentCache
     rate_limits: RateLimiter
     probes: ProbeCounter
+    anonymous_refusals: AnonymousRefusals
     record: AccessRecord | None = None
     suspensions: Suspensions = field(default_factory=Suspensions)
 

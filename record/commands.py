@@ -218,10 +218,26 @@ def suspension_acts(since: str | None = typer.Option(None, "--since"),
     """Each suspension and lift of a calling system or department: when, by whom and why."""
     start, end = _period(since, until)
     found = _with_log(Settings(), lambda access_log: access_log.entries_of_kind("suspension", start, end))
-    table = Table("seq", "time", "action", "scope", "name", "by", "reason")
+    table = Table("seq", "time", "action", "scope", "department", "system", "by", "reason")
     for seq, entry in found:
-        table.add_row(str(seq), entry["time"], entry["action"], entry["scope"], entry["name"], entry["by"],
+        department, system = (entry["name"], "-") if entry["scope"] == "department" else \
+            (entry.get("department") or "(every)", entry["name"])  # a system's acts before departments named it
+        table.add_row(str(seq), entry["time"], entry["action"], entry["scope"], department, system, entry["by"],
                       entry["reason"])
+    console.print(table)
+
+
+@app.command("anonymous")
+def anonymous(since: str | None = typer.Option(None, "--since"),
+              until: str | None = typer.Option(None, "--until")) -> None:
+    """Requests refused for want of a valid identity: per client address and period, how many and why."""
+    start, end = _period(since, until)
+    found = _with_log(Settings(), lambda access_log: access_log.entries_of_kind("anonymous", start, end))
+    table = Table("seq", "address", "since", "until", "requests", "outcomes", "recorded by")
+    for seq, entry in found:
+        outcomes = ", ".join(f"{code} {count}" for code, count in entry["outcomes"].items())
+        table.add_row(str(seq), entry["address"], entry["since"], entry["until"], str(entry["requests"]), outcomes,
+                      entry["recordedBy"])
     console.print(table)
 
 

@@ -1,4 +1,5 @@
-"""The access log the gateway writes: one entry per request, Merkle-logged, checkpointed, provable and traceable.
+"""The access log the gateway writes: one entry per authenticated request (and counts of the rest), Merkle-logged,
+checkpointed, provable and traceable.
 
 Many worker processes may open the same log; see ``audit.database`` for how their appends are ordered and
 ``audit.appender`` for how one process's concurrent appends share transactions.

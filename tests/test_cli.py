@@ -140,3 +140,18 @@ def test_serve_does_not_start_with_an_unusable_signing_key(tmp_path: Path, monke
     result = CliRunner().invoke(cli.app, ["serve"])
     assert result.exit_code == 1
     assert f"not starting: {tmp_path / 'broken.key'}: not an unencrypted PEM private key" in result.output
+
+
+@pytest.mark.parametrize(("trusted", "believed"), [(None, []), ('["10.0.0.0/8", "192.0.2.7"]',
+                                                                ["10.0.0.0/8", "192.0.2.7/32"])])
+def test_serve_has_uvicorn_believe_forwarded_headers_from_the_trusted_proxies_alone(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trusted: str | None, believed: list[str]) -> None:
+    if trusted is not None:
+        monkeypatch.setenv("HUITONG_TRUSTED_PROXIES", trusted)
+    monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
+    monkeypatch.setenv("HUITONG_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("HUITONG_LICENCE_URL", "http://127.0.0.1:9")  # no embedded service to start
+    given: dict = {}
+    monkeypatch.setattr("cli.uvicorn.run", lambda *args, **options: given.update(options))
+    assert CliRunner().invoke(cli.app, ["serve"]).exit_code == 0
+    assert given["forwarded_allow_ips"] == believed

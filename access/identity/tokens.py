@@ -2,6 +2,7 @@
 this audience, living no longer than the configured maximum."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from access.identity.issuers import Issuer, NoKey
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 MAX_SYSTEM_NAME = 128
+# A system's name reaches logs, the access record, rate-limit keys and the officers' commands: no control characters,
+# no spaces, nothing a terminal or a log reader would interpret.
+SYSTEM_NAME = re.compile(rf"[A-Za-z0-9._:@/-]{{1,{MAX_SYSTEM_NAME}}}")
 LEEWAY_SECONDS = 30  # clock skew between an issuer and the gateway
 
 
@@ -101,9 +105,9 @@ class TokenVerifier:
 
 def _caller_from(claims: dict[str, Any], issuer: Issuer, departments: Collection[str]) -> Caller:
     system, department, roles = claims["sub"], claims.get("dept"), claims.get("roles", [])
-    if not isinstance(system, str) or not 0 < len(system) <= MAX_SYSTEM_NAME:
+    if not isinstance(system, str) or not SYSTEM_NAME.fullmatch(system):
         raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "
-                              "characters")
+                              "letters, digits and . _ : @ / -")
     if issuer.citizens:
         raise Unauthenticated("a citizen's token does not call the departments' API")
     if not isinstance(department, str):

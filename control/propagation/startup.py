@@ -41,7 +41,7 @@ async def propagating(settings: Settings, policies: PolicyStore, suspensions: Su
     try:
         suspension_sync = SuspensionSync(suspensions, SuspensionStore(database.engine),
                                          watcher(SUSPENSIONS, settings.suspension_poll_seconds, suspensions))
-        await suspension_sync.load()
+        await suspension_sync.load(policies.current.departments)
         policy_watcher = watcher(POLICY, settings.policy_reload_interval, policies)
         if client is None:
             policy_sync: LocalPolicySync | PublishedPolicySync = LocalPolicySync(policies, record, policy_watcher)

@@ -1,5 +1,6 @@
-"""The rate-limits file: a default per calling system and per department, overrides by name, and the lookup budget
-(`probes`, optional: every number has a default).
+"""The rate-limits file: a default per calling system and per department, overrides by name (a system by
+`department/system`), the limit per client address on requests that fail authentication (`unauthenticated`,
+optional) and the lookup budget (`probes`, optional: every number has a default).
 
 Loaded whole or not at all: any mistake names the file and the entry and stops startup, so a bad
 edit can never leave a caller without a limit.
@@ -15,10 +16,16 @@ import yaml
 from limits import RateLimitItem, parse_many
 
 from access.decisions import DEFAULT_LOOKUP_BUDGET
+from access.identity.tokens import SYSTEM_NAME
 
 SCOPES = ("system", "department")
 SCOPE_KEYS = ("default", "overrides")
 PROBES = "probes"
+UNAUTHENTICATED = "unauthenticated"
+PER_ADDRESS = "per-address"
+OPTIONAL = (PROBES, UNAUTHENTICATED)
+# Enough for a client that retries a refused token a few times a minute; a flood of them is refused after one.
+DEFAULT_PER_ADDRESS = "60/minute"
 
 
 class RateLimitConfigError(Exception):
@@ -27,9 +34,13 @@ class RateLimitConfigError(Exception):
 
 @dataclass(frozen=True)
 class Limit:
-    scope: str  # "system" or "department"
-    name: str
+    scope: str  # "system", "department" or "address"
+    key: tuple[str, ...]  # a system: (department, system); a department: (department,); an address: (address,)
     item: RateLimitItem
+
+    @property
+    def name(self) -> str:
+        return self.key[-1]
 
 
 @dataclass(frozen=True)
@@ -62,14 +73,21 @@ class ProbeBudgets:
 
 @dataclass(frozen=True)
 class RateLimits:
-    system: ScopeLimits
+    system: ScopeLimits  # overrides named `department/system`
     department: ScopeLimits
     probes: ProbeBudgets = ProbeBudgets()
+    per_address: tuple[RateLimitItem, ...] = tuple(parse_many(DEFAULT_PER_ADDRESS))
 
     def applicable(self, system: str, department: str) -> list[Limit]:
-        """The caller's system limits first, then its department's: all of them must allow."""
-        return ([Limit("system", system, item) for item in self.system.items_for(system)]
-                + [Limit("department", department, item) for item in self.department.items_for(department)])
+        """The caller's system limits first, then its department's: all of them must allow. A system is counted
+        within its department: another department's system of the same name has counts of its own."""
+        return ([Limit("system", (department, system), item)
+                 for item in self.system.items_for(f"{department}/{system}")]
+                + [Limit("department", (department,), item) for item in self.department.items_for(department)])
+
+    def for_address(self, address: str) -> list[Limit]:
+        """The limits on requests from `address` that fail authentication."""
+        return [Limit("address", (address,), item) for item in self.per_address]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -99,15 +117,38 @@ def load_rate_limits(path: Path, departments: Collection[str]) -> RateLimits:
         raise RateLimitConfigError(f"{path}{line}: not valid YAML ({exc.problem})") from None
     except yaml.YAMLError as exc:
         raise RateLimitConfigError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(document, dict) or sorted(set(document) - {PROBES}) != sorted(SCOPES):
+    if not isinstance(document, dict) or sorted(set(document) - set(OPTIONAL)) != sorted(SCOPES):
         raise RateLimitConfigError(f"{path}: the file must hold exactly the entries {' and '.join(SCOPES)}, "
-                                   f"and may hold {PROBES}")
-    system = _scope(path, "system", document["system"], None)
+                                   f"and may hold {' and '.join(OPTIONAL)}")
+    system = _scope(path, "system", document["system"], departments)
     department = _scope(path, "department", document["department"], departments)
-    return RateLimits(system, department, _probes(path, document.get(PROBES, {})))
+    return RateLimits(system, department, _probes(path, document.get(PROBES, {})),
+                      _per_address(path, document.get(UNAUTHENTICATED, {})))
 
 
-def _scope(path: Path, scope: str, entry: Any, known: Collection[str] | None) -> ScopeLimits:
+def _per_address(path: Path, entry: Any) -> tuple[RateLimitItem, ...]:
+    if not isinstance(entry, dict) or not set(entry) <= {PER_ADDRESS}:
+        raise RateLimitConfigError(f"{path}: {UNAUTHENTICATED}: may hold '{PER_ADDRESS}', nothing else")
+    return _items(path, f"{UNAUTHENTICATED}.{PER_ADDRESS}", entry.get(PER_ADDRESS, DEFAULT_PER_ADDRESS))
+
+
+def _override_problem(scope: str, name: Any, known: Collection[str]) -> str | None:
+    """Why `name` cannot be overridden in `scope`: a department of `known`, a system as `department/system`."""
+    if not isinstance(name, str) or not name:
+        return f"{name!r} is not a {scope} name"
+    if scope == "department":
+        return None if name in known else "no such department in departments.csv"
+    department, _, system = name.partition("/")
+    if not system:
+        return "name the system with its department, as department/system: a system is one department's"
+    if department not in known:
+        return f"no such department {department!r} in departments.csv"
+    if not SYSTEM_NAME.fullmatch(system):
+        return "a system's name is 1 to 128 letters, digits and . _ : @ / -"
+    return None
+
+
+def _scope(path: Path, scope: str, entry: Any, known: Collection[str]) -> ScopeLimits:
     if not isinstance(entry, dict) or "default" not in entry or not set(entry) <= set(SCOPE_KEYS):
         raise RateLimitConfigError(f"{path}: {scope}: must hold 'default' and may hold 'overrides', nothing else")
     overrides = entry.get("overrides") or {}
@@ -115,10 +156,9 @@ def _scope(path: Path, scope: str, entry: Any, known: Collection[str] | None) ->
         raise RateLimitConfigError(f"{path}: {scope}.overrides: must map names to limits")
     parsed = {}
     for name, value in overrides.items():
-        if not isinstance(name, str) or not name:
-            raise RateLimitConfigError(f"{path}: {scope}.overrides: {name!r} is not a {scope} name")
-        if known is not None and name not in known:
-            raise RateLimitConfigError(f"{path}: {scope}.overrides.{name}: no such {scope} in departments.csv")
+        problem = _override_problem(scope, name, known)
+        if problem is not None:
+            raise RateLimitConfigError(f"{path}: {scope}.overrides.{name}: {problem}")
         parsed[name] = _items(path, f"{scope}.overrides.{name}", value)
     return ScopeLimits(_items(path, f"{scope}.default", entry["default"]), parsed)
 

@@ -1,4 +1,5 @@
-"""Admits a request only when every limit of its calling system and of its department allows it."""
+"""Admits a request only when every limit of its calling system and of its department allows it; and a request that
+fails authentication only while its client address is within its limit."""
 from __future__ import annotations
 
 import math
@@ -32,7 +33,13 @@ class RateLimiter:
 
     async def check(self, system: str, department: str) -> Exceeded | None:
         """None admits the request (and counts it); a Redis failure never admits one unchecked."""
-        applicable = self.limits.applicable(system, department)
+        return await self._check(self.limits.applicable(system, department))
+
+    async def check_address(self, address: str) -> Exceeded | None:
+        """Counts a request from `address` that failed authentication; None while the address is within its limit."""
+        return await self._check(self.limits.for_address(address))
+
+    async def _check(self, applicable: list[Limit]) -> Exceeded | None:
         shared = self.stores.shared
         if shared is not None:
             try:
@@ -42,7 +49,7 @@ class RateLimiter:
             else:
                 if exceeded is None:
                     for limit in applicable:
-                        await self.stores.local.hit(limit.item, limit.scope, limit.name)
+                        await self.stores.local.hit(limit.item, limit.scope, *limit.key)
                 return exceeded
         return await _first_exceeded(self.stores.local, applicable)
 
@@ -59,14 +66,14 @@ async def _first_exceeded(strategy: Strategy, applicable: list[Limit]) -> Exceed
     caller that waits as told is not refused again by the next limit in line.
     """
     for index, limit in enumerate(applicable):
-        if not await strategy.hit(limit.item, limit.scope, limit.name):
+        if not await strategy.hit(limit.item, limit.scope, *limit.key):
             later = [other for other in applicable[index + 1:]
-                     if not await strategy.test(other.item, other.scope, other.name)]
+                     if not await strategy.test(other.item, other.scope, *other.key)]
             waits = [await _seconds_to_wait(strategy, refusing) for refusing in (limit, *later)]
             return Exceeded(limit, max(waits))
     return None
 
 
 async def _seconds_to_wait(strategy: Strategy, limit: Limit) -> int:
-    stats = await strategy.get_window_stats(limit.item, limit.scope, limit.name)
+    stats = await strategy.get_window_stats(limit.item, limit.scope, *limit.key)
     return max(1, math.ceil(stats.reset_time - time.time()))

@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from access.identity.tokens import SYSTEM_NAME
 from access.policy.registry import PolicyError, load_departments
 from control.propagation.watcher import announce_once, channel
 from control.suspension import acts
-from control.suspension.store import AlreadySuspended, Scope, Suspension, SuspensionStore
+from control.suspension.store import AlreadySuspended, Suspension, SuspensionStore, Target
 from control.suspension.sync import STATE as SUSPENSIONS
 from record.configured import open_record
 from record.database import DATABASE_ERRORS, RecordUnavailable
@@ -27,40 +28,42 @@ T = TypeVar("T")
 console = Console()
 errors = Console(stderr=True)
 
-SYSTEM = typer.Option(None, "--system", help="The calling system (its tokens' 'sub').")
-DEPARTMENT = typer.Option(None, "--dept", help="A department code: every system of the department.")
+SYSTEM = typer.Option(None, "--system", help="One calling system of the department (its tokens' 'sub').")
+DEPARTMENT = typer.Option(..., "--dept", help="A department code: every system of it, or with --system that one.")
 REASON = typer.Option(..., "--reason", help="Why; kept on the access record (and shown to the refused caller).")
 BY = typer.Option(..., "--by", help="The officer acting; kept on the access record.")
 
 
-def suspend(system: str | None = SYSTEM, department: str | None = DEPARTMENT, reason: str = REASON,
+def suspend(department: str = DEPARTMENT, system: str | None = SYSTEM, reason: str = REASON,
             by: str = BY) -> None:
     """Suspend a calling system or a whole department on every worker, until lifted (403 CALLER_SUSPENDED)."""
-    _act(acts.suspend, "suspended", system, department, reason, by)
+    _act(acts.suspend, "suspended", department, system, reason, by)
 
 
-def lift(system: str | None = SYSTEM, department: str | None = DEPARTMENT, reason: str = REASON,
-         by: str = BY) -> None:
+def lift(department: str = DEPARTMENT, system: str | None = SYSTEM, reason: str = REASON, by: str = BY) -> None:
     """Lift a suspension on every worker."""
-    _act(acts.lift, "lifted", system, department, reason, by)
+    _act(acts.lift, "lifted", department, system, reason, by)
 
 
-def _act(act: Callable[..., Awaitable[tuple[Suspension, int]]], done: str, system: str | None,
-         department: str | None, reason: str, by: str) -> None:
+def _act(act: Callable[..., Awaitable[tuple[Suspension, int]]], done: str, department: str, system: str | None,
+         reason: str, by: str) -> None:
     settings = Settings()
-    scope, name = _target(settings, system, department)
+    departments = _departments(settings)
+    target = _target(departments, department, system)
     reason, by = _text("--reason", reason, MAX_REASON), _text("--by", by, NAME_LENGTH)
-    _, seq = _run(settings, lambda store, log: act(store, log, scope, name, reason, by))
-    console.print(f"{scope} {name!r} {done} (access record entry {seq})", markup=False, highlight=False)
+    _, seq = _run(settings, departments, lambda store, log: act(store, log, target, reason, by))
+    console.print(f"{target} {done} (access record entry {seq})", markup=False, highlight=False)
     _announce(settings)
 
 
 def suspensions() -> None:
     """The suspensions in force."""
-    listed: list[Suspension] = _run(Settings(), lambda store, _: store.all())
-    table = Table("scope", "name", "since", "by", "reason", "entry")
-    for s in sorted(listed, key=lambda s: (s.scope, s.name)):
-        table.add_row(s.scope, s.name, s.since.isoformat(timespec="seconds"), s.by, s.reason, str(s.entry))
+    settings = Settings()
+    listed: list[Suspension] = _run(settings, _departments(settings), lambda store, _: store.all())
+    table = Table("scope", "department", "system", "since", "by", "reason", "entry")
+    for s in sorted(listed, key=lambda s: (s.target.department, s.target.system or "")):
+        table.add_row(s.target.scope, s.target.department, s.target.system or "-",
+                      s.since.isoformat(timespec="seconds"), s.by, s.reason, str(s.entry))
     console.print(table)
 
 
@@ -69,18 +72,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _target(settings: Settings, system: str | None, department: str | None) -> tuple[Scope, str]:
-    if (system is None) == (department is None):
-        raise _fail("give --system or --dept (one of them)")
-    if system is not None:
-        return "system", _text("--system", system, NAME_LENGTH)
+def _departments(settings: Settings) -> list[str]:
     try:
-        known = load_departments(settings.policy_dir / "departments.csv")
+        return sorted(load_departments(settings.policy_dir / "departments.csv"))
     except PolicyError as error:
         raise _fail(f"the departments cannot be read: {error}") from None
-    if department not in known:
-        raise _fail(f"unknown department {department!r}; known: {', '.join(sorted(known))}")
-    return "department", department
+
+
+def _target(departments: list[str], department: str, system: str | None) -> Target:
+    if department not in departments:
+        raise _fail(f"unknown department {department!r}; known: {', '.join(departments)}")
+    if system is None:
+        return Target(department)
+    if not SYSTEM_NAME.fullmatch(system):
+        raise _fail("--system must be a system's name as its tokens give it: 1 to 128 letters, digits and . _ : @ / -")
+    return Target(department, system)
 
 
 def _text(option: str, value: str, limit: int) -> str:
@@ -90,12 +96,13 @@ def _text(option: str, value: str, limit: int) -> str:
     return value
 
 
-def _run(settings: Settings, use: Callable[[SuspensionStore, AccessRecord], Awaitable[T]]) -> T:
+def _run(settings: Settings, departments: list[str], use: Callable[[SuspensionStore, AccessRecord], Awaitable[T]]
+         ) -> T:
     async def run() -> T:
         record = await open_record(settings)
         try:
             store = SuspensionStore(record.engine)
-            await store.create_table()
+            await store.create_table(departments)
             return await use(store, record)
         finally:
             await record.close()

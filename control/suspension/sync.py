@@ -4,6 +4,7 @@ have changed (an announcement, or the poll interval whatever Redis does); a fail
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from control.propagation.watcher import Watcher
 from control.suspension.state import Suspensions
@@ -21,9 +22,9 @@ class SuspensionSync:
         self._store = store
         self._watcher = watcher
 
-    async def load(self) -> None:
+    async def load(self, departments: Collection[str]) -> None:
         """The first read, before serving: raises if the list cannot be read (the server does not start)."""
-        await self._store.create_table()
+        await self._store.create_table(departments)
         self._suspensions.replace(await self._store.all())
 
     async def run(self) -> None:

@@ -33,7 +33,7 @@ DENIED = "query($id: String!) { person(idNumber: $id) { name religion } }"
 
 
 def _limits_file(directory: Path) -> Path:
-    overrides = "".join(f"    {system}: {LIMIT}/minute\n" for system in LIMITED)
+    overrides = "".join(f"    civil-affairs/{system}: {LIMIT}/minute\n" for system in LIMITED)
     path = directory / "rate-limits.yaml"
     path.write_text(f"system:\n  default: 1000000/minute\n  overrides:\n{overrides}"
                     "department:\n  default: 1000000/minute\n", encoding="utf-8")

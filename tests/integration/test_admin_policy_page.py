@@ -12,7 +12,7 @@ import pytest
 
 from access.decisions import compile_decisions
 from access.identity.minting import mint_token
-from control.suspension.store import Suspension
+from control.suspension.store import Suspension, Target
 from control.workbench.matrix import cell_text
 from tests.control.workbench.support import copy_policy, line_of
 from tests.support.gateway import JWT_SECRET, Gateway, start_gateway
@@ -72,7 +72,8 @@ def test_no_token_is_401_and_no_role_is_403(gateway: Gateway) -> None:
 
 def test_a_suspended_system_is_refused_here_too(gateway: Gateway) -> None:
     suspensions = gateway.runtime.suspensions
-    suspensions.replace([Suspension("system", "officer-console", "investigation", "test", datetime.now(UTC))])
+    suspensions.replace([Suspension(Target("data-bureau", "officer-console"), "investigation", "test",
+                                     datetime.now(UTC))])
     try:
         refused = _get(gateway, "overview", _token(["security-officer"]))
     finally:

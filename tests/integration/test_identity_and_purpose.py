@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -78,6 +79,22 @@ def test_bad_purpose_reference_is_refused(counted: Gateway, reference: str) -> N
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_PURPOSE_REF"
     assert reference not in response.text
+    assert counted.counts() == {"population": 0, "entity": 0, "licence": 0}
+
+
+@pytest.mark.parametrize("header", ["x-purpose", "x-purpose-ref", "x-access-mode"])
+def test_a_purpose_header_given_twice_is_refused_not_read_first_wins(counted: Gateway, header: str) -> None:
+    values = {"x-purpose": ["social-assistance-review", "identity-verification"],
+              "x-purpose-ref": ["MZ-2026-31", "MZ-2026-32"], "x-access-mode": ["lenient", "strict"]}[header]
+    token = _token({})
+    sent = [("authorization", f"Bearer {token}"), ("content-type", "application/json"),
+            *((header, value) for value in values)]
+    if header != "x-purpose":
+        sent.append(("x-purpose", "social-assistance-review"))
+    response = httpx.post(counted.url + "/graphql", json={"query": QUERY}, headers=sent, timeout=30)
+    assert response.status_code == 400, response.text
+    [problem] = response.json()["errors"]
+    assert problem["extensions"]["code"] == "BAD_REQUEST" and "carries 2" in problem["message"]
     assert counted.counts() == {"population": 0, "entity": 0, "licence": 0}
 
 

@@ -28,9 +28,10 @@ NOTHING_ASKED = {"population": 0, "entity": 0, "licence": 0}
 
 
 def _limits_file(directory: Path, system: str = "1000/hour", department: str = "1000/hour",
-                 department_overrides: dict[str, str] | None = None) -> Path:
+                 department_overrides: dict[str, str] | None = None,
+                 system_overrides: dict[str, str] | None = None) -> Path:
     path = directory / "rate-limits.yaml"
-    path.write_text(yaml.safe_dump({"system": {"default": system},
+    path.write_text(yaml.safe_dump({"system": {"default": system, "overrides": system_overrides or {}},
                                     "department": {"default": department, "overrides": department_overrides or {}}}))
     return path
 
@@ -96,6 +97,23 @@ def test_the_request_over_a_systems_limit_gets_429_and_no_department_is_asked(
     assert gateway.counts() == NOTHING_ASKED
     assert "entry" in refused.json()["extensions"]["accessRecord"]  # the refusal is on the record too
     assert _ask(gateway, dataset, system="another-system").status_code == 200  # each system has its own count
+
+
+def test_systems_of_the_same_name_in_two_departments_are_counted_apart(
+        start, dataset, tmp_path, redis_url, redis_prefix) -> None:
+    limits = _limits_file(tmp_path, system="3/hour", system_overrides={"civil-affairs/case-system": "5/hour"})
+    gateway = start(rate_limits_file=limits, redis_url=redis_url, redis_prefix=redis_prefix)
+    assert [_ask(gateway, dataset, system="x").status_code for _ in range(3)] == [200] * 3
+    refused = _refusal(_ask(gateway, dataset, system="x"))
+    assert refused["limitedBy"] == "system"
+    assert "the calling system 'x' of civil-affairs" in _ask(gateway, dataset, system="x").json()["errors"][0][
+        "message"]
+    assert [_ask(gateway, dataset, system="x", dept="public-security").status_code for _ in range(3)] == [200] * 3, \
+        "another department's system called x has a count of its own"
+    # An override names its department: the same name elsewhere keeps the default.
+    assert [_ask(gateway, dataset, system="case-system").status_code for _ in range(6)] == [200] * 5 + [429]
+    assert [_ask(gateway, dataset, system="case-system", dept="public-security").status_code
+            for _ in range(4)] == [200] * 3 + [429]
 
 
 def test_requests_refused_for_their_purpose_still_count(start, dataset, tmp_path, redis_url, redis_prefix) -> None:

@@ -1,5 +1,5 @@
-"""Suspending a calling system or a department takes effect on every host at once, survives restarts, and both
-acts (and every refused request) are on the access record."""
+"""Suspending a calling system (of its department) or a department takes effect on every host at once, survives
+restarts, and both acts (and every refused request) are on the access record."""
 from __future__ import annotations
 
 import asyncio
@@ -48,15 +48,18 @@ def test_suspension_of_a_system_and_of_a_department_on_every_host(deployment: De
     hosts = deployment.start_host("first"), deployment.start_host("second")
     assert all(status(host, person, SUSPECT) == 200 for host in hosts)
 
-    officer(deployment, "suspend", "--system", SUSPECT, "--reason", "used shared data outside its duties",
-            "--by", "officer-wang")
+    officer(deployment, "suspend", "--dept", "civil-affairs", "--system", SUSPECT, "--reason",
+            "used shared data outside its duties", "--by", "officer-wang")
     for host in hosts:
         wait_until(lambda host=host: status(host, person, SUSPECT) == 403, PROPAGATION_SECONDS, host.name)
         assert status(host, person, "other-system") == 200, "only the suspended system is refused"
+        assert status(host, person, SUSPECT, "public-security") == 200, \
+            "another department's system of the same name is not suspended"
     refused = hosts[1].post(QUERY, {"id": person["gmsfhm"]}, dept="civil-affairs", purpose="identity-verification",
                             system=SUSPECT).json()
     assert "data" not in refused
     assert refused["errors"][0]["extensions"]["reason"] == "used shared data outside its duties"
+    assert refused["errors"][0]["message"].startswith(f"system {SUSPECT!r} of civil-affairs is suspended")
 
     officer(deployment, "suspend", "--dept", "market-regulation", "--reason", "audit finding 2026-3",
             "--by", "officer-wang")
@@ -72,7 +75,8 @@ def test_suspension_of_a_system_and_of_a_department_on_every_host(deployment: De
     assert status(hosts[1], person, SUSPECT) == 403, "a restart does not lift a suspension"
     assert status(hosts[1], person, "any-system", "market-regulation") == 403
 
-    officer(deployment, "lift", "--system", SUSPECT, "--reason", "training completed", "--by", "officer-zhao")
+    officer(deployment, "lift", "--dept", "civil-affairs", "--system", SUSPECT, "--reason", "training completed",
+            "--by", "officer-zhao")
     officer(deployment, "lift", "--dept", "market-regulation", "--reason", "finding closed", "--by", "officer-zhao")
     for host in hosts:
         wait_until(lambda host=host: status(host, person, SUSPECT) == 200, PROPAGATION_SECONDS, host.name)
@@ -80,11 +84,11 @@ def test_suspension_of_a_system_and_of_a_department_on_every_host(deployment: De
                    PROPAGATION_SECONDS, host.name)
 
     acts = on_record(deployment, lambda access_log: access_log.entries_of_kind("suspension"))
-    assert [(e["action"], e["scope"], e["name"], e["by"], e["reason"]) for _, e in acts] == [
-        ("suspend", "system", SUSPECT, "officer-wang", "used shared data outside its duties"),
-        ("suspend", "department", "market-regulation", "officer-wang", "audit finding 2026-3"),
-        ("lift", "system", SUSPECT, "officer-zhao", "training completed"),
-        ("lift", "department", "market-regulation", "officer-zhao", "finding closed")]
+    assert [(e["action"], e["scope"], e.get("department"), e["name"], e["by"], e["reason"]) for _, e in acts] == [
+        ("suspend", "system", "civil-affairs", SUSPECT, "officer-wang", "used shared data outside its duties"),
+        ("suspend", "department", None, "market-regulation", "officer-wang", "audit finding 2026-3"),
+        ("lift", "system", "civil-affairs", SUSPECT, "officer-zhao", "training completed"),
+        ("lift", "department", None, "market-regulation", "officer-zhao", "finding closed")]
     assert acts[2][1]["suspended"]["entry"] == acts[0][0]
     listed = deployment.command("audit", "suspension-acts")
     assert listed.returncode == 0 and "officer-zhao" in listed.stdout
@@ -97,19 +101,23 @@ def test_suspension_of_a_system_and_of_a_department_on_every_host(deployment: De
 
 def test_bad_commands_change_nothing(deployment: Deployment) -> None:
     for arguments, words in [
-        (("suspend", "--system", "s", "--dept", "civil-affairs"), "one of them"),
+        (("suspend", "--system", "s"), "Missing option '--dept'"),
         (("suspend", "--dept", "tax-office"), "unknown department 'tax-office'"),
-        (("suspend", "--system", " "), "--system must be"),
-        (("lift", "--system", SUSPECT), "not suspended; nothing changed"),
+        (("suspend", "--dept", "civil-affairs", "--system", " "), "--system must be"),
+        (("suspend", "--dept", "civil-affairs", "--system", "case\tsystem"), "--system must be"),
+        (("lift", "--dept", "civil-affairs", "--system", SUSPECT), "not suspended; nothing changed"),
     ]:
         done = deployment.command(*arguments, "--reason", "r", "--by", "officer-wang")
         assert done.returncode == 2 and words in done.stderr, (arguments, done.stderr)
-    officer(deployment, "suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
-    again = deployment.command("suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
+    officer(deployment, "suspend", "--dept", "civil-affairs", "--system", SUSPECT, "--reason", "r", "--by",
+            "officer-wang")
+    again = deployment.command("suspend", "--dept", "civil-affairs", "--system", SUSPECT, "--reason", "r", "--by",
+                               "officer-wang")
     assert again.returncode == 2 and "already suspended" in again.stderr
     acts = on_record(deployment, lambda access_log: access_log.entries_of_kind("suspension"))
     assert len(acts) == 1
-    assert SUSPECT in officer(deployment, "suspensions")
+    listed = officer(deployment, "suspensions")
+    assert SUSPECT in listed and "civil-affairs" in listed
 
 
 def test_with_redis_down_suspensions_hold_and_new_ones_arrive_by_polling(sqlite_stores: Stores, licence_url: str,
@@ -120,7 +128,8 @@ def test_with_redis_down_suspensions_hold_and_new_ones_arrive_by_polling(sqlite_
     try:
         person = dataset.persons[0]
         hosts = deployment.start_host("first"), deployment.start_host("second")
-        officer(deployment, "suspend", "--system", SUSPECT, "--reason", "r", "--by", "officer-wang")
+        officer(deployment, "suspend", "--dept", "civil-affairs", "--system", SUSPECT, "--reason", "r", "--by",
+                "officer-wang")
         for host in hosts:
             wait_until(lambda host=host: status(host, person, SUSPECT) == 403, PROPAGATION_SECONDS, host.name)
 

@@ -12,7 +12,7 @@ from access.policy.store import load_policy
 from catalog import load_catalog
 from control.publication.changes import PolicyChange, policy_entry
 from control.suspension import acts
-from control.suspension.store import SuspensionStore
+from control.suspension.store import SuspensionStore, Target
 from record.checkpoints import CheckpointSigner
 from record.database import RecordUnavailable
 from record.store import AccessRecord, RecordConfig
@@ -37,18 +37,22 @@ def _policy_change_entry() -> dict:
 async def test_act_entries_verify_and_stay_out_of_the_request_queries(access_log: AccessRecord, log_url: str,
                                                                      trusted: dict[str, Ed25519PublicKey]) -> None:
     store = SuspensionStore(access_log.engine)
-    await store.create_table()
+    await store.create_table(["civil-affairs"])
     await access_log.append(make_entry(0, sub="system-a", dept="civil-affairs", subjects=[SUBJECT]))
-    await acts.suspend(store, access_log, "system", "system-a", "misuse", "officer-wang")
-    await acts.suspend(store, access_log, "department", "civil-affairs", "audit finding", "officer-wang")
+    await acts.suspend(store, access_log, Target("civil-affairs", "system-a"), "misuse", "officer-wang")
+    await acts.suspend(store, access_log, Target("civil-affairs"), "audit finding", "officer-wang")
     await access_log.append(_policy_change_entry())
-    await acts.lift(store, access_log, "system", "system-a", "cleared", "officer-zhao")
+    await acts.lift(store, access_log, Target("civil-affairs", "system-a"), "cleared", "officer-zhao")
     await access_log.append(make_entry(5, sub="system-a", dept="civil-affairs", subjects=[SUBJECT]))
     await access_log.checkpoint_now()
 
     report = await verify_log(log_url, trusted)
     assert report.ok and report.entries_checked == 6, report.first_problem
-    assert [seq for seq, _ in await access_log.entries_of_kind("suspension")] == [1, 2, 4]
+    suspension_acts = await access_log.entries_of_kind("suspension")
+    assert [seq for seq, _ in suspension_acts] == [1, 2, 4]
+    assert [(e["scope"], e.get("department"), e["name"]) for _, e in suspension_acts] == [
+        ("system", "civil-affairs", "system-a"), ("department", None, "civil-affairs"),
+        ("system", "civil-affairs", "system-a")]
     (_, policy), = await access_log.entries_of_kind("policy")
     assert policy["publishedBy"] == "officer-li" and policy["diff"]["lines"]["rules.csv"]
 
@@ -59,18 +63,18 @@ async def test_act_entries_verify_and_stay_out_of_the_request_queries(access_log
     assert [seq for seq, _ in await access_log.entries_for_caller(None, "civil-affairs", *window)] == [0, 5]
     (usage,) = await access_log.usage(*window)
     assert usage["department"] == "civil-affairs" and usage["requests"] == 2
-    assert [(s.scope, s.name, s.entry) for s in await store.all()] == [("department", "civil-affairs", 2)]
+    assert [(s.target, s.entry) for s in await store.all()] == [(Target("civil-affairs"), 2)]
 
 
 async def test_a_suspension_that_cannot_be_recorded_is_taken_back(log_url: str, signer: CheckpointSigner) -> None:
     access_log = await AccessRecord.open(RecordConfig(url=log_url, origin=ORIGIN), signer)
     store = SuspensionStore(access_log.engine)
-    await store.create_table()
-    await acts.suspend(store, access_log, "system", "system-b", "misuse", "officer-wang")
+    await store.create_table(["civil-affairs"])
+    await acts.suspend(store, access_log, Target("civil-affairs", "system-b"), "misuse", "officer-wang")
     await access_log.close()  # appends now fail; reads reconnect
     with pytest.raises(RecordUnavailable):
-        await acts.suspend(store, access_log, "system", "system-a", "misuse", "officer-wang")
+        await acts.suspend(store, access_log, Target("civil-affairs", "system-a"), "misuse", "officer-wang")
     with pytest.raises(RecordUnavailable):
-        await acts.lift(store, access_log, "system", "system-b", "cleared", "officer-zhao")
-    assert [s.name for s in await store.all()] == ["system-b"], "nothing changed, and the safe side held"
+        await acts.lift(store, access_log, Target("civil-affairs", "system-b"), "cleared", "officer-zhao")
+    assert [s.target.system for s in await store.all()] == ["system-b"], "nothing changed, and the safe side held"
     await access_log.engine.dispose()

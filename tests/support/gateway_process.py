@@ -4,6 +4,7 @@
 and starts hosts, each with a policy directory of its own (a copy of the shipped one)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -59,9 +60,10 @@ class Host:
 
     def start(self) -> Host:
         with self.log_path.open("ab") as log:
+            trusted = ",".join(json.loads(self.env.get("HUITONG_TRUSTED_PROXIES", "[]")))  # as `huitong serve` does
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning"],
+                 "--port", str(self.port), "--log-level", "warning", "--forwarded-allow-ips", trusted],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_SECONDS
         while True:

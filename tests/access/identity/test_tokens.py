@@ -112,3 +112,17 @@ def test_keys_by_kid_from_a_jwks_url(tmp_path: Path) -> None:
             verifier.verify(f"Bearer {unknown}", DEPARTMENTS)
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("system", ["case\nsystem", "case\x00system", "case system", "系统", "a" * 129, "",
+                                    "case\x1b[31msystem", "case;system"])
+def test_a_sub_outside_the_safe_characters_is_refused(system: str) -> None:
+    token = mint_token(SECRET, system, "civil-affairs")
+    with pytest.raises(Unauthenticated, match="'sub'"):
+        _verifier().verify(f"Bearer {token}", DEPARTMENTS)
+
+
+@pytest.mark.parametrize("system", ["case-system", "a", "a" * 128, "urn:gov:case.system_2", "ops@civil/registry"])
+def test_a_sub_of_safe_characters_is_admitted(system: str) -> None:
+    token = mint_token(SECRET, system, "civil-affairs")
+    assert _verifier().verify(f"Bearer {token}", DEPARTMENTS).system == system

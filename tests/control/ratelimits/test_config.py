@@ -14,7 +14,7 @@ VALID = """\
 system:
   default: 20/second; 600/minute
   overrides:
-    case-system: 1200/minute
+    civil-affairs/case-system: 1200/minute
 department:
   default: 3000/minute
   overrides:
@@ -51,14 +51,26 @@ def test_each_lookup_budget_named_replaces_its_default_alone(tmp_path) -> None:
 def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_path) -> None:
     limits = _load(tmp_path, VALID)
 
-    def as_text(system: str, dept: str) -> list[tuple[str, str, str]]:
-        return [(x.scope, x.name, str(x.item)) for x in limits.applicable(system, dept)]
+    def as_text(system: str, dept: str) -> list[tuple[str, tuple[str, ...], str]]:
+        return [(x.scope, x.key, str(x.item)) for x in limits.applicable(system, dept)]
 
-    assert as_text("other", "civil-affairs") == [("system", "other", "20 per 1 second"),
-                                                 ("system", "other", "600 per 1 minute"),
-                                                 ("department", "civil-affairs", "3000 per 1 minute")]
-    assert as_text("case-system", "public-security") == [("system", "case-system", "1200 per 1 minute"),
-                                                         ("department", "public-security", "6000 per 1 minute")]
+    assert as_text("other", "civil-affairs") == [("system", ("civil-affairs", "other"), "20 per 1 second"),
+                                                 ("system", ("civil-affairs", "other"), "600 per 1 minute"),
+                                                 ("department", ("civil-affairs",), "3000 per 1 minute")]
+    assert as_text("case-system", "civil-affairs")[0] == ("system", ("civil-affairs", "case-system"),
+                                                          "1200 per 1 minute")
+    # A system is one department's: the same name in another department keeps the default, with a count of its own.
+    assert as_text("case-system", "public-security") == [
+        ("system", ("public-security", "case-system"), "20 per 1 second"),
+        ("system", ("public-security", "case-system"), "600 per 1 minute"),
+        ("department", ("public-security",), "6000 per 1 minute")]
+
+
+def test_the_limit_on_requests_that_fail_authentication_is_per_address_with_a_default(tmp_path) -> None:
+    assert [str(x.item) for x in _load(tmp_path, VALID).for_address("203.0.113.9")] == ["60 per 1 minute"]
+    limits = _load(tmp_path, VALID + "unauthenticated:\n  per-address: 10/second; 100/hour\n")
+    assert [(x.scope, x.key, str(x.item)) for x in limits.for_address("203.0.113.9")] == [
+        ("address", ("203.0.113.9",), "10 per 1 second"), ("address", ("203.0.113.9",), "100 per 1 hour")]
 
 
 @pytest.mark.parametrize(("text", "entry"), [
@@ -67,8 +79,17 @@ def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_pa
     ("system: {default: 0/minute}\ndepartment: {default: 1/second}\n", "system.default: '0/minute' must allow"),
     ("system: {default: 1/second}\ndepartment: {default: 1/second, overrides: {civil-afairs: 5/second}}\n",
      "department.overrides.civil-afairs: no such department"),
-    ("system: {default: 1/second, overrides: {a: 1/sec0nd}}\ndepartment: {default: 1/second}\n",
-     "system.overrides.a: '1/sec0nd' is not a limit"),
+    ("system: {default: 1/second, overrides: {civil-affairs/a: 1/sec0nd}}\ndepartment: {default: 1/second}\n",
+     "system.overrides.civil-affairs/a: '1/sec0nd' is not a limit"),
+    ("system: {default: 1/second, overrides: {case-system: 1/second}}\ndepartment: {default: 1/second}\n",
+     "system.overrides.case-system: name the system with its department, as department/system"),
+    ("system: {default: 1/second, overrides: {tax-office/a: 1/second}}\ndepartment: {default: 1/second}\n",
+     "system.overrides.tax-office/a: no such department 'tax-office'"),
+    ("system: {default: 1/second, overrides: {'civil-affairs/a b': 1/second}}\ndepartment: {default: 1/second}\n",
+     "system.overrides.civil-affairs/a b: a system's name is 1 to 128 letters"),
+    (VALID + "unauthenticated: {per-address: 0/minute}\n", "unauthenticated.per-address: '0/minute' must allow"),
+    (VALID + "unauthenticated: {per-system: 1/minute}\n", "unauthenticated: may hold 'per-address', nothing else"),
+    (VALID + "unauthenticated: 5/minute\n", "unauthenticated: may hold 'per-address', nothing else"),
     ("system: {default: 1/second, overrides: [a]}\ndepartment: {default: 1/second}\n",
      "system.overrides: must map names to limits"),
     ("system: {overrides: {a: 1/second}}\ndepartment: {default: 1/second}\n", "system: must hold 'default'"),
@@ -76,8 +97,8 @@ def test_overrides_replace_the_default_for_the_named_system_or_department(tmp_pa
      "system: must hold 'default' and may hold 'overrides', nothing else"),
     ("system: {default: 1/second}\n", "the file must hold exactly the entries system and department"),
     ("system: {default: 1/second}\ndepartment: {default: 1/second}\nsystems: {}\n", "exactly the entries"),
-    ("system: {default: 1/second, overrides: {a: 1/second, a: 9/second}}\ndepartment: {default: 1/second}\n",
-     "1: not valid YAML (the key 'a' appears twice)"),
+    ("system: {default: 1/second, overrides: {c/a: 1/second, c/a: 9/second}}\ndepartment: {default: 1/second}\n",
+     "1: not valid YAML (the key 'c/a' appears twice)"),
     ("system:\n  default: 1/second\n default: 2/second\n", "3: not valid YAML"),
     (VALID + "probes: 100\n", "probes: must map budget names to numbers"),
     (VALID + "probes: {failed-keys: 100}\n", "probes.failed-keys: not a budget; the budgets are "
