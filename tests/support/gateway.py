@@ -94,7 +94,7 @@ def start_gateway(stores: Stores, *, licence_url: str | None = None, licence: tu
         **options,
     )
     app = create_app(settings)
-    gateway_server = ThreadedServer(app, settings.forwarded_allow_ips).start()
+    gateway_server = ThreadedServer(app, forwarded_allow_ips=settings.forwarded_allow_ips).start()
     gateway = Gateway(gateway_server.url, app, licence_app, [licence_server, gateway_server])
     for name in ("population", "entity"):
         engine = app.state.runtime.connectors[name].source.engine
