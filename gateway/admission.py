@@ -1,10 +1,11 @@
 """The layer in front of the endpoints that serve data or policy: who is calling, whether it is suspended, whether it
 is within its rate limits (Starlette's authentication pattern: a middleware fills in the scope, endpoints read it).
 
-It answers nothing itself. What it found goes into the request's scope, and the endpoint refuses what must be
-refused, inside the part of the request that reaches the access record: a refused request has its entry like any
-other. The order is the one the regulations' enforcement needs: the token, then a suspension, then the rate limits
-(counted before the purpose is checked, so a request refused for its purpose still costs a count).
+The caller's roles are the ones the live policy's assignment (roles.csv) gives its department and system, whatever its
+token claims. The layer answers nothing itself. What it found goes into the request's scope, and the endpoint refuses
+what must be refused, inside the part of the request that reaches the access record: a refused request has its entry
+like any other. The order is the one the regulations' enforcement needs: the token, then a suspension, then the rate
+limits (counted before the purpose is checked, so a request refused for its purpose still costs a count).
 """
 from __future__ import annotations
 
@@ -60,11 +61,13 @@ class Admitter:
         self._rate_limits = rate_limits
 
     async def admit(self, headers: Headers, counted: bool) -> Admission:
+        policy = self._policies.current
         try:
-            caller = self._verifier.verify(headers.get("authorization"), self._policies.current.departments)
+            verified = self._verifier.verify(headers.get("authorization"), policy.departments)
         except Unauthenticated as exc:
             return Admission(None, RequestRefused(401, [error(str(exc), ErrorCode.UNAUTHENTICATED)],
                                                   {"www-authenticate": "Bearer"}), self)
+        caller = replace(verified, roles=policy.assignment.of(verified.department, verified.system))
         try:
             self._suspensions.check(caller)
         except CallerSuspended as exc:
