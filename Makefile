@@ -31,8 +31,9 @@ install: $(INSTALLED)
 
 install-test: $(TEST_INSTALLED)
 
+# The demo, in development mode (GraphiQL, a development token, suggestions); the server's own default is production.
 serve: $(INSTALLED)
-	$(BIN)/huitong serve
+	HUITONG_DEV_MODE=$(or $(HUITONG_DEV_MODE),true) $(BIN)/huitong serve
 
 # The browser tests drive Debian's chromium (never a browser downloaded by a test tool), with a CJK font so their
 # screenshots show the catalog's Chinese text.
@@ -52,7 +53,7 @@ lint: $(TEST_INSTALLED)
 
 # Prints the token alone: TOKEN=$$(make -s token DEPT=market-regulation)
 token: $(INSTALLED)
-	@$(BIN)/huitong token --dept $(or $(DEPT),civil-affairs) $(if $(SUB),--sub $(SUB)) $(if $(ROLES),--roles $(ROLES))
+	@$(BIN)/huitong token --dept $(or $(DEPT),civil-affairs) $(if $(SUB),--sub $(SUB))
 
 keys: $(INSTALLED)
 	@$(BIN)/huitong keys

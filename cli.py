@@ -30,7 +30,7 @@ from control.ratelimits.limiter import configured_limits
 from control.suspension.commands import lift, suspend, suspensions
 from control.workbench.commands import app as policy_app
 from record.commands import app as audit_app
-from settings import ROOT, Settings
+from settings import ROOT, Settings, loopback
 
 HELP = "Huitong: governed GraphQL federation over the department registries."
 app = typer.Typer(help=HELP, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,6 +105,10 @@ def _announce(settings: Settings, host: str, port: int) -> None:
     mode = "development mode (GraphiQL on; set HUITONG_DEV_MODE=false in production)" if settings.dev_mode \
         else "production mode"
     typer.echo(f"Running in {mode}.")
+    if settings.benchmark_mode:
+        off = ", ".join(f"{what} {'on' if on else 'off'}" for what, on in (("governance", settings.governance),
+                                                                          ("access record", settings.audit)))
+        typer.echo(f"Running in benchmark mode ({off}), answering loopback connections only.")
 
 
 @app.command()
@@ -122,6 +126,10 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
     except (ValidationError, RateLimitConfigError, BadSigningKey, OSError, IssuersError, PolicyError) as exc:
         typer.echo(f"not starting: {exc}", err=True)
         raise typer.Exit(1) from None
+    if settings.benchmark_mode and not loopback(host):
+        typer.echo(f"not starting: HUITONG_BENCHMARK_MODE=true serves only on a loopback address, not on {host!r}",
+                   err=True)
+        raise typer.Exit(1)
     licence_process = None
     if "HUITONG_LICENCE_URL" not in os.environ:
         _seed_embedded_data()
@@ -140,16 +148,16 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="HOST"), port: int = type
 @app.command()
 def token(department: str = typer.Option(..., "--dept", help="department code, e.g. civil-affairs"),
           system: str = typer.Option("dev-system", "--sub", help="the calling application system"),
-          roles: str = typer.Option("", help="comma-separated roles"),
           ttl: int = typer.Option(3600, help="seconds until it expires")) -> None:
     """Mint a development token (the development issuer: HS256, the local or HUITONG_JWT_SECRET secret; every
-    claim the server requires); the token alone on the last line."""
+    claim the server requires); the token alone on the last line.
+
+    A token carries no roles: the server gives each department's system its roles (policy/roles.csv)."""
     settings = Settings()
     if ttl > settings.max_token_lifetime:
         raise typer.BadParameter(f"at most {settings.max_token_lifetime} s (HUITONG_MAX_TOKEN_LIFETIME): the server "
                                  "refuses longer-lived tokens", param_hint="--ttl")
-    role_list = [role.strip() for role in roles.split(",") if role.strip()]
-    typer.echo(mint_token(jwt_secret(settings), system, department, role_list, ttl, settings.token_audience))
+    typer.echo(mint_token(jwt_secret(settings), system, department, ttl_seconds=ttl, audience=settings.token_audience))
 
 
 @app.command()

@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection
 from starlette.routing import Route
 
-from access.decisions import DecisionCache
+from access.decision_cache import DecisionCache
 from access.identity.configured import token_verifier
 from access.policy.registry import load_departments
 from access.policy.store import PolicyStore
@@ -47,14 +47,15 @@ def build_runtime(settings: Settings) -> Runtime:
     schema = build_schema(catalog)
     token_key = (settings.token_key or local_secret(settings.state_dir, "token-key")).encode()
     rate_limits = RateLimiter.from_settings(settings)
+    decisions = DecisionCache(catalog, rate_limits.limits.probes.failed_keys_per_department)
     return Runtime(
         settings=settings,
         catalog=catalog,
         schema=schema,
         connectors=build_connectors(settings, catalog),
-        policies=PolicyStore(settings.policy_dir, catalog),
+        policies=PolicyStore(settings.policy_dir, catalog, on_live=decisions.prepare),
         verifier=token_verifier(settings, departments),
-        decisions=DecisionCache(catalog, rate_limits.limits.probes.failed_keys_per_department),
+        decisions=decisions,
         row_maskers=RowMaskerCache(tuple(catalog.resources), token_key),
         documents=DocumentCache(schema._schema, DocumentLimits.from_settings(settings),
                                 hide_suggestions=not settings.dev_mode),
@@ -97,8 +98,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                                          runtime.settings.anonymous_record_seconds))]
         try:
             async with propagating(runtime.settings, runtime.policies, runtime.suspensions, runtime.record):
+                runtime.decisions.prepare(runtime.policies.current)
                 yield
         finally:
+            await runtime.decisions.close()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)  # unwound before what they use is closed

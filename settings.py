@@ -1,6 +1,7 @@
 """Every setting, read from HUITONG_* environment variables; defaults are the embedded set-up."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).parent
@@ -95,8 +96,11 @@ class Settings(BaseSettings):
     max_token_lifetime: int = Field(default=8 * 3600, ge=60)
     token_key: str | None = None
     governance: bool = True
+    # Governance or the access record switched off serves data ungoverned or unrecorded: only to measure what they
+    # cost, with benchmark_mode, which also confines the server to loopback connections.
+    benchmark_mode: bool = False
     executor: Literal["compiled", "graphql-core"] = "compiled"
-    dev_mode: bool = True  # GraphiQL, and "Did you mean ...?" in validation errors
+    dev_mode: bool = False  # GraphiQL, and "Did you mean ...?" in validation errors; `make serve` turns it on
     policy_reload_interval: float = 0.5
 
     # GraphQL over HTTP (README "Calling Huitong"). A body larger than max_body_bytes gets 413, counted
@@ -147,6 +151,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.gov.cn")
         return origins
 
+    @model_validator(mode="after")
+    def _unsafe_only_for_a_benchmark(self) -> Settings:
+        off = [name for name, on in (("HUITONG_GOVERNANCE", self.governance), ("HUITONG_AUDIT", self.audit)) if not on]
+        if off and not self.benchmark_mode:
+            raise ValueError(f"{' and '.join(name + '=false' for name in off)} would serve data ungoverned or "
+                             "unrecorded: only to benchmark them, with HUITONG_BENCHMARK_MODE=true, on loopback")
+        return self
+
     @property
     def source_urls(self) -> dict[str, str]:
         """The URL of every source by the name the catalog gives it."""
@@ -167,6 +179,16 @@ class Settings(BaseSettings):
     def access_log_url(self) -> str:
         return self.audit_url or f"sqlite+aiosqlite:///{self.state_dir}/access-log.db"
 
+
+
+def loopback(host: str) -> bool:
+    """Whether `host` (a name or an address to bind or to have been reached on) is this machine's loopback."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def create_once(path: Path, content: bytes) -> bytes:

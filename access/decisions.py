@@ -4,22 +4,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from cachetools import LRUCache
-
 from access.datums import govern_datums
 from access.effects import CaseMask, Decision, Effect
 from access.policy.rules import ROLE_PREFIX
 from access.policy.store import Policy
 from catalog import Catalog, CatalogField, CatalogRelation, ShareClass
 
-__all__ = ["CaseMask", "Decision", "DecisionCache", "DecisionMap", "Effect", "compile_decisions", "decide",
-           "decide_governed"]
+__all__ = ["CaseMask", "Decision", "DecisionMap", "Effect", "compile_decisions", "decide", "decide_governed"]
 
 DEFAULT_LOOKUP_BUDGET = 200  # failed lookups a department may make in a day (rate-limits.yaml `probes`)
 # Casbin parses its matcher (ast.parse) on each call, and CPython 3.11 before 3.11.8 corrupts the AST constructor's
-# state when two threads parse at once (SystemError, python/cpython#106905); a policy diff runs in a worker thread
-# while requests are decided on the event loop's.
+# state when two threads parse at once (SystemError, python/cpython#106905); the served maps are compiled in one worker
+# thread (access.decision_cache) while the workbench's diff, matrix and explanations run in others. The lock keeps
+# Casbin's calls apart; a call that met another parser (an import, a library) is asked again.
 _ENGINE = threading.Lock()
+AST_COLLISION = "AST constructor recursion depth mismatch"
+ENGINE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,7 @@ def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, 
     subjects = (department, *(ROLE_PREFIX + role for role in roles))
     for effect in ("clear", "mask"):
         for subject in subjects:
-            with _ENGINE:
-                allowed, rule = policy.enforcer.enforce_ex(subject, purpose, field, entry.share.value, effect)
+            allowed, rule = _enforce(policy, subject, purpose, field, entry.share.value, effect)
             if allowed:
                 mask = entry.mask if effect == "mask" and isinstance(entry, CatalogField) else None
                 if effect == "mask" and mask is None:
@@ -48,6 +47,19 @@ def decide(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, 
                 kind = Effect.CLEAR if effect == "clear" else Effect.MASK
                 return Decision(field, kind, mask, _granted_reason(subject, purpose, rule), tuple(rule))
     return Decision(field, Effect.DENY, None, _denied_reason(entry.share, department, purpose), None)
+
+
+def _enforce(policy: Policy, *request: str) -> tuple[bool, list[str]]:
+    attempt = 1
+    while True:
+        try:
+            with _ENGINE:
+                allowed, rule = policy.enforcer.enforce_ex(*request)
+            return allowed, rule
+        except SystemError as error:
+            if AST_COLLISION not in str(error) or attempt == ENGINE_ATTEMPTS:
+                raise
+            attempt += 1
 
 
 def decide_governed(policy: Policy, catalog: Catalog, department: str, roles: tuple[str, ...], purpose: str,
@@ -77,20 +89,3 @@ def _denied_reason(share: ShareClass, department: str, purpose: str) -> str:
     if share is ShareClass.CONDITIONAL:
         return f"CONDITIONAL field: no rule grants it to {department} for {purpose}"
     return f"no rule shares it with {department} for {purpose}"
-
-
-class DecisionCache:
-    """Compiled maps per (policy version, department, roles, purpose); a new policy version misses."""
-
-    def __init__(self, catalog: Catalog, lookup_budget: int = DEFAULT_LOOKUP_BUDGET, capacity: int = 512) -> None:
-        self._catalog = catalog
-        self.lookup_budget = lookup_budget  # failed lookups a department may make in a day: what a mask must outlast
-        self._maps: LRUCache[tuple[str, str, tuple[str, ...], str], DecisionMap] = LRUCache(capacity)
-
-    def get(self, policy: Policy, department: str, roles: tuple[str, ...], purpose: str) -> DecisionMap:
-        key = (policy.version, department, roles, purpose)
-        found = self._maps.get(key)
-        if found is None:
-            found = self._maps[key] = compile_decisions(policy, self._catalog, department, roles, purpose,
-                                                                 self.lookup_budget)
-        return found

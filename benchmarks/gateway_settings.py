@@ -26,6 +26,7 @@ def gateway_settings(stores: Stores, licence_url: str, jwt_secret: str, token_ke
         "audit_url": stores.audit_url,
         "dev_mode": "false",
         "governance": "true" if governance else "false",
+        "benchmark_mode": "false" if governance and audit else "true",  # switching either off needs it, on loopback
         "rate_limits_file": str(RATE_LIMITS),
         "department_signing_key": str(department_keys.private),
     }

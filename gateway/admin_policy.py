@@ -1,4 +1,5 @@
-"""The security officers' policy page: a static shell, and JSON endpoints that only a `security-officer` token opens.
+"""The security officers' policy page: a static shell, and JSON endpoints that open only to the systems the role
+assignment (roles.csv) gives the role `security-officer`; a token claiming it opens nothing.
 
 A browser cannot send an Authorization header when it first loads a page, so the page itself holds nothing:
 its script asks the JSON endpoints below with the token the officer pastes (kept in sessionStorage).
@@ -16,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from access.identity.tokens import Caller
+from access.policy.assignment import SECURITY_OFFICER
 from access.policy.registry import PolicyError
 from access.policy.store import Policy, load_policy
 from control.workbench import render
@@ -27,7 +29,6 @@ from gateway.admission import admission_of
 from gateway.errors import ErrorCode, RequestRefused, error
 from gateway.runtime import Runtime
 
-OFFICER_ROLE = "security-officer"
 ADMIN_API = "/admin/policy/api/"
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE = STATIC_DIR / "admin-policy.html"
@@ -67,15 +68,18 @@ class AdminPolicyRoutes:
         runtime = self._runtime
         policy = runtime.policies.current
         purpose = self._purpose(request)
-        matrix = decision_matrix(policy, runtime.catalog, purpose, _roles(request, policy), runtime.decisions.get)
+        # A map not compiled yet (roles no system holds) is compiled by the thread asking, so off the event loop.
+        matrix = await run_in_threadpool(decision_matrix, policy, runtime.catalog, purpose, _roles(request, policy),
+                                         runtime.decisions.compiled)
         return {"version": policy.version, **render.matrix_json(matrix, runtime.catalog)}
 
     async def explain(self, request: Request, caller: Caller) -> dict[str, Any]:
         runtime = self._runtime
         policy = runtime.policies.current
         purpose = self._purpose(request)
-        explanation = explain(policy, runtime.catalog, _param(request, "department"), _roles(request, policy), purpose,
-                              _param(request, "field"), RULES_FILE, runtime.decisions.lookup_budget)
+        explanation = await run_in_threadpool(explain, policy, runtime.catalog, _param(request, "department"),
+                                              _roles(request, policy), purpose, _param(request, "field"), RULES_FILE,
+                                              runtime.decisions.lookup_budget)
         return {"version": policy.version, **render.explanation_json(explanation)}
 
     async def diff(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -103,9 +107,9 @@ class AdminPolicyRoutes:
 
     def _officer(self, request: Request) -> Caller:
         caller = admission_of(request).check()
-        if OFFICER_ROLE not in caller.roles:
+        if SECURITY_OFFICER not in caller.roles:
             raise RequestRefused.one(403, "the policy workbench is open only to callers with the role "
-                                          f"'{OFFICER_ROLE}'", ErrorCode.FORBIDDEN)
+                                          f"'{SECURITY_OFFICER}'", ErrorCode.FORBIDDEN)
         return caller
 
     def _guarded(self, handler: Callable[[Request, Caller], Awaitable[dict[str, Any]]]

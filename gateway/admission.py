@@ -1,11 +1,13 @@
 """The layer in front of the endpoints that serve data or policy: who is calling, whether it is suspended, whether it
 is within its rate limits (Starlette's authentication pattern: a middleware fills in the scope, endpoints read it).
 
-It answers nothing itself. What it found goes into the request's scope, and the endpoint refuses what must be
-refused, inside the part of the request that reaches the access record: a refused caller's request has its entry like
-any other. The order is the one the regulations' enforcement needs: the token, then a suspension, then the rate limits
-(counted before the purpose is checked, so a request refused for its purpose still costs a count). A request without
-a valid identity is counted against its client address instead, and over that limit refused with 429 rather than 401.
+The caller's roles are the ones the live policy's assignment (roles.csv) gives its department and system, whatever its
+token claims. It answers nothing itself. What it found goes into the request's scope, and the endpoint refuses what
+must be refused, inside the part of the request that reaches the access record: a refused caller's request has its
+entry like any other. The order is the one the regulations' enforcement needs: the token, then a suspension, then the
+rate limits (counted before the purpose is checked, so a request refused for its purpose still costs a count). A
+request without a valid identity is counted against its client address instead, and over that limit refused with 429
+rather than 401.
 """
 from __future__ import annotations
 
@@ -94,9 +96,10 @@ class Admitter:
             raise RequestRefused(400, [error(f"the request carries {len(authorization)} Authorization headers; send "
                                              "exactly one", ErrorCode.BAD_REQUEST)],
                                  {"www-authenticate": 'Bearer error="invalid_request"'})
+        policy = self._policies.current
         try:
-            return self._verifier.verify(authorization[0] if authorization else None,
-                                         self._policies.current.departments)
+            verified = self._verifier.verify(authorization[0] if authorization else None, policy.departments)
+            return replace(verified, roles=policy.assignment.of(verified.department, verified.system))
         except Unauthenticated as exc:
             raise RequestRefused(401, [error(str(exc), ErrorCode.UNAUTHENTICATED)],
                                  {"www-authenticate": "Bearer"}) from None

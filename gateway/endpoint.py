@@ -12,6 +12,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from access.identity.tokens import Caller
 from gateway.admission import Admission, admission_of
 from gateway.asking import Asking, state_purpose
 from gateway.entry import RequestEntry
@@ -21,7 +22,16 @@ from gateway.graphiql import asks_for_graphiql, graphiql_response
 from gateway.http_request import ReadingRules, Submitted, read_submitted
 from gateway.lookup_budget import lookup_budget
 from gateway.media_types import JSON, answer_status, content_type, negotiate
-from gateway.operation import Operation, answer, govern, prepare, run, strict_refusal
+from gateway.operation import (
+    Operation,
+    answer,
+    check_auditor,
+    govern,
+    prepare,
+    reads_access_record,
+    run,
+    strict_refusal,
+)
 from gateway.runtime import Runtime
 from record.store import RecordUnavailable
 
@@ -114,10 +124,12 @@ class GraphQLEndpoint:
         asking = self._asking(request, admission, entry)
         operation = prepare(runtime, submitted.graphql_request(), entry)
         if asking is None:
-            entry.caller = _introspecting_caller(operation, admission)
+            entry.caller = _ungoverned_caller(operation, admission)
+            check_auditor(operation, entry.caller)
             result = await run(runtime, operation, None, entry)
             return answer(result, None, None, entry.request_id), 200
-        governed = govern(runtime, operation, asking, entry)
+        check_auditor(operation, asking.caller)
+        governed = await govern(runtime, operation, asking, entry)
         refusal = strict_refusal(governed, asking)
         if refusal is not None:
             return refusal, 403
@@ -153,11 +165,14 @@ class GraphQLEndpoint:
         return body, status
 
 
-def _introspecting_caller(operation: Operation, admission: Admission) -> Any:
-    """With governance off nobody is identified, but schema introspection still needs a valid token."""
-    if not operation.selection.introspects:
+def _ungoverned_caller(operation: Operation, admission: Admission) -> Caller | None:
+    """With governance off nobody is identified, but schema introspection and the access record still need a valid
+    token (and the record, the role auditor)."""
+    needs = "introspection" if operation.selection.introspects else \
+        "the access record" if reads_access_record(operation) else None
+    if needs is None:
         return None
     if admission.caller is None:
         reason = admission.refusal.errors[0]["message"] if admission.refusal else "no token"
-        raise RequestRefused.one(401, f"introspection needs a valid token: {reason}", ErrorCode.UNAUTHENTICATED)
-    return admission.caller
+        raise RequestRefused.one(401, f"{needs} needs a valid token: {reason}", ErrorCode.UNAUTHENTICATED)
+    return admission.check()

@@ -18,11 +18,13 @@ class Health:
         return JSONResponse({"status": "alive"})
 
     async def ready(self, request: Request) -> JSONResponse:
-        """Every department pinged (past its breaker); the policy, suspensions and rate limits described."""
+        """Every department pinged (past its breaker); the policy, its decision maps, suspensions and rate limits
+        described."""
         runtime = self._runtime
         departments = await self._department_status()
         ready = all(d["status"] == "up" for d in departments.values())
         return JSONResponse({"ready": ready, "departments": departments, "policy": runtime.policies.status(),
+                             "decisions": runtime.decisions.status(),  # still compiling is still ready
                              "suspensions": runtime.suspensions.status(),
                              "rateLimits": runtime.rate_limits.stores.status()},  # degraded is still ready
                             status_code=200 if ready else 503)

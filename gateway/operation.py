@@ -18,7 +18,9 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
+from access.identity.tokens import Caller
 from access.plan import AccessPlan, plan_access
+from access.policy.assignment import AUDITOR
 from gateway.arguments import check_key_arguments
 from gateway.asking import Asking
 from gateway.entry import RequestEntry
@@ -36,7 +38,6 @@ from resolvers.prefetch import NamePath, Prefetcher, relations_by_level
 from resolvers.rows import RowMasker
 from resolvers.shapes import NeedsGeneralExecutor
 
-AUDITOR_ROLE = "auditor"
 AUDIT_ROOT = "Query.accessRecord"
 
 
@@ -83,14 +84,22 @@ def prepare(runtime: Runtime, gql: GraphQLRequest, entry: RequestEntry) -> Opera
     return Operation(gql, document, node, variables, selection, levels)
 
 
-def govern(runtime: Runtime, operation: Operation, asking: Asking, entry: RequestEntry) -> Governed:
-    """Every selected field decided once for this caller and purpose; the auditors' root refused to anyone else."""
-    if AUDITOR_ROLE not in asking.caller.roles and any(f.qualified_name == AUDIT_ROOT
-                                                       for f in operation.selection.roots):
-        raise RequestRefused.one(403, "the access record is open only to callers with the role 'auditor'",
-                                 ErrorCode.FORBIDDEN_FIELD, field=AUDIT_ROOT, reason="requires the role 'auditor'")
+def reads_access_record(operation: Operation) -> bool:
+    return any(f.qualified_name == AUDIT_ROOT for f in operation.selection.roots)
+
+
+def check_auditor(operation: Operation, caller: Caller | None) -> None:
+    """The auditors' root refused to anyone the role assignment does not make an auditor, governance on or off."""
+    if reads_access_record(operation) and (caller is None or AUDITOR not in caller.roles):
+        raise RequestRefused.one(403, f"the access record is open only to callers with the role '{AUDITOR}'",
+                                 ErrorCode.FORBIDDEN_FIELD, field=AUDIT_ROOT, reason=f"requires the role '{AUDITOR}'")
+
+
+async def govern(runtime: Runtime, operation: Operation, asking: Asking, entry: RequestEntry) -> Governed:
+    """Every selected field decided once for this caller and purpose."""
     caller = asking.caller
-    decisions = runtime.decisions.get(runtime.policies.current, caller.department, caller.roles, asking.purpose)
+    decisions = await runtime.decisions.get(runtime.policies.current, caller.department, caller.roles,
+                                            asking.purpose)
     plan = plan_access(operation.selection.fields, decisions)
     entry.decided(runtime.catalog, operation.selection.fields, decisions)
     return Governed(plan, runtime.row_maskers.get(plan, date.today()))

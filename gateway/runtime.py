@@ -7,7 +7,7 @@ from functools import cached_property
 import strawberry
 from graphql import GraphQLSchema
 
-from access.decisions import DecisionCache
+from access.decision_cache import DecisionCache
 from access.identity.tokens import TokenVerifier
 from access.policy.store import PolicyStore
 from access.row_maskers import RowMaskerCache

@@ -12,10 +12,12 @@ from access.policy.registry import load_departments
 from access.policy.store import Policy, load_policy
 from catalog import Catalog, load_catalog
 from settings import ROOT
+from tests.support import one_parser
 from tests.support.gateway import Gateway, Stores, load_stores, start_gateway
 from tests.support.servers import mariadb_database, postgres_database, redis_server_url
 
 PERSONS, ENTITIES, LICENCES = 1_200, 250, 2_200
+one_parser.install()  # the suite's own parsers beside the gateways' worker threads
 
 
 @pytest.fixture(scope="session")

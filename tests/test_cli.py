@@ -11,7 +11,7 @@ import jwt
 import pytest
 import typer
 from typer.main import get_command
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import cli
 from connectors.signing_key import signing_key
@@ -45,13 +45,21 @@ def test_every_command_has_help_that_fits_80_columns(words: list[str]) -> None:
 def test_a_token_is_alone_on_the_last_line_with_the_claims_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
     result = CliRunner().invoke(cli.app, ["token", "--dept", "market-regulation", "--sub", "case-system",
-                                          "--roles", "clerk", "--ttl", "600"])
+                                          "--ttl", "600"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="huitong")
-    assert (claims["sub"], claims["dept"], claims["roles"]) == ("case-system", "market-regulation", ["clerk"])
+    assert (claims["sub"], claims["dept"], claims.get("roles", [])) == ("case-system", "market-regulation", [])
     assert (claims["iss"], claims["aud"]) == ("huitong-dev", "huitong")
     assert claims["exp"] - claims["iat"] == 600
+
+
+def test_a_token_claims_no_roles_the_server_assigns_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
+    refused = CliRunner().invoke(cli.app, ["token", "--dept", "data-bureau", "--roles", "auditor"])
+    assert refused.exit_code == 2 and "No such option" in refused.output
+    helped = CliRunner().invoke(cli.app, ["token", "--help"], env={"COLUMNS": "200", "TERM": "dumb"})
+    assert "roles.csv" in helped.output
 
 
 def test_a_shell_captures_the_token_from_make_alone(tmp_path: Path) -> None:
@@ -65,7 +73,7 @@ def test_a_shell_captures_the_token_from_make_alone(tmp_path: Path) -> None:
 
 def test_serve_says_where_the_gateway_graphiql_and_each_department_are(capsys: pytest.CaptureFixture[str],
                                                                        tmp_path: Path) -> None:
-    settings = Settings(jwt_secret=SECRET, state_dir=tmp_path, licence_url="http://127.0.0.1:8765")
+    settings = Settings(jwt_secret=SECRET, state_dir=tmp_path, licence_url="http://127.0.0.1:8765", dev_mode=True)
     cli._announce(settings, "127.0.0.1", 9000)
     said = capsys.readouterr().out
     assert "http://127.0.0.1:9000/graphql" in said
@@ -74,6 +82,22 @@ def test_serve_says_where_the_gateway_graphiql_and_each_department_are(capsys: p
     for url in (settings.population_url, settings.entity_url, "http://127.0.0.1:8765"):
         assert url in said
     assert "development mode" in said
+
+
+def test_serve_says_production_mode_and_offers_no_development_token(capsys: pytest.CaptureFixture[str],
+                                                                     tmp_path: Path) -> None:
+    cli._announce(Settings(jwt_secret=SECRET, state_dir=tmp_path), "127.0.0.1", 9000)
+    said = capsys.readouterr().out
+    assert "production mode" in said and "development mode" not in said
+    assert "?headers=" not in said
+
+
+def test_make_serve_runs_in_development_mode() -> None:
+    planned = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                             check=False, env={key: value for key, value in os.environ.items()
+                                               if key != "HUITONG_DEV_MODE"})
+    assert planned.returncode == 0, planned.stderr
+    assert "HUITONG_DEV_MODE=true" in planned.stdout and "huitong serve" in planned.stdout
 
 
 def test_the_old_entry_point_says_where_the_command_went() -> None:
@@ -155,3 +179,37 @@ def test_serve_has_uvicorn_believe_forwarded_headers_from_the_trusted_proxies_al
     monkeypatch.setattr("cli.uvicorn.run", lambda *args, **options: given.update(options))
     assert CliRunner().invoke(cli.app, ["serve"]).exit_code == 0
     assert given["forwarded_allow_ips"] == believed
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, *arguments: str, **environment: str) -> tuple[Result, list[dict]]:
+    """`huitong serve` with these settings against a given licence URL; what it would hand uvicorn, if anything."""
+    started: list[dict] = []
+    monkeypatch.setenv("HUITONG_JWT_SECRET", SECRET)
+    monkeypatch.setenv("HUITONG_LICENCE_URL", "http://127.0.0.1:8765")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("cli.uvicorn.run", lambda *args, **kwargs: started.append(kwargs))
+    return CliRunner().invoke(cli.app, ["serve", *arguments]), started
+
+
+@pytest.mark.parametrize("switched_off", ["HUITONG_GOVERNANCE", "HUITONG_AUDIT"])
+def test_serve_refuses_governance_or_the_record_off_without_the_benchmark_flag(monkeypatch: pytest.MonkeyPatch,
+                                                                               switched_off: str) -> None:
+    result, started = _serve(monkeypatch, **{switched_off: "false"})
+    assert result.exit_code == 1 and not started
+    assert "not starting" in result.output and "HUITONG_BENCHMARK_MODE=true" in result.output
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.7", "::", "gateway.example"])
+def test_serve_refuses_the_benchmark_mode_off_loopback(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    result, started = _serve(monkeypatch, "--host", host, HUITONG_GOVERNANCE="false", HUITONG_BENCHMARK_MODE="true")
+    assert result.exit_code == 1 and not started
+    assert "not starting" in result.output and "loopback" in result.output
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_serve_runs_a_benchmark_on_loopback_and_says_so(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    result, started = _serve(monkeypatch, "--host", host, HUITONG_GOVERNANCE="false", HUITONG_BENCHMARK_MODE="true")
+    assert result.exit_code == 0, result.output
+    assert [run["host"] for run in started] == [host]
+    assert "benchmark mode" in result.output and "governance off" in result.output

@@ -56,7 +56,7 @@ def test_imports_run_one_way(path: Path) -> None:
 def test_the_policy_folder_holds_data_officers_edit_and_no_code() -> None:
     assert not list((ROOT / "policy").rglob("*.py"))
     assert {p.name for p in (ROOT / "policy").iterdir()} >= {"model.conf", "rules.csv", "purposes.csv",
-                                                             "departments.csv"}
+                                                             "departments.csv", "roles.csv"}
 
 
 def test_the_root_shows_the_designs_folders_and_a_handful_of_concerns() -> None:

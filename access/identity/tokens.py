@@ -25,7 +25,7 @@ LEEWAY_SECONDS = 30  # clock skew between an issuer and the gateway
 class Caller:
     system: str
     department: str
-    roles: tuple[str, ...]
+    roles: tuple[str, ...] = ()  # given by the role assignment (gateway.admission); a token's claim is ignored
 
 
 class Unauthenticated(Exception):
@@ -104,7 +104,7 @@ class TokenVerifier:
 
 
 def _caller_from(claims: dict[str, Any], issuer: Issuer, departments: Collection[str]) -> Caller:
-    system, department, roles = claims["sub"], claims.get("dept"), claims.get("roles", [])
+    system, department = claims["sub"], claims.get("dept")
     if not isinstance(system, str) or not SYSTEM_NAME.fullmatch(system):
         raise Unauthenticated(f"the token's 'sub' claim must name the calling system in 1 to {MAX_SYSTEM_NAME} "
                               "letters, digits and . _ : @ / -")
@@ -116,6 +116,4 @@ def _caller_from(claims: dict[str, Any], issuer: Issuer, departments: Collection
         raise Unauthenticated(f"the token's department {department!r} is not a known department")
     if not issuer.may_assert(department):
         raise Unauthenticated(f"the issuer {issuer.name!r} may not assert the department {department!r}")
-    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-        raise Unauthenticated("the token's 'roles' claim must be a list of strings")
-    return Caller(system=system, department=department, roles=tuple(sorted(set(roles))))
+    return Caller(system=system, department=department)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from access.policy.registry import PolicyError, read_policy_file
@@ -41,6 +42,12 @@ class Grouping:
 class RuleSet:
     rules: tuple[Rule, ...]
     groupings: tuple[Grouping, ...]
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles the rules speak of, as rule subjects or as group members: the only roles that decide a field."""
+        subjects = (*(rule.subject for rule in self.rules), *(grouping.member for grouping in self.groupings))
+        return frozenset(s.removeprefix(ROLE_PREFIX) for s in subjects if s.startswith(ROLE_PREFIX))
 
 
 def read_rules(path: Path, catalog: Catalog, departments: Collection[str],

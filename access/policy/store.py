@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import casbin
 
+from access.policy.assignment import RoleAssignment, parse_assignment
 from access.policy.registry import PolicyError, Purpose, parse_departments, parse_purposes, read_policy_file
 from access.policy.rules import RuleSet, parse_rules
 from catalog import Catalog
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 # Casbin logs every denied request at WARNING; a denial is an ordinary answer here.
 logging.getLogger("casbin").setLevel(logging.ERROR)
 
-POLICY_FILES = ("model.conf", "rules.csv", "purposes.csv", "departments.csv")
+POLICY_FILES = ("model.conf", "rules.csv", "purposes.csv", "departments.csv", "roles.csv")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Policy:
     departments: dict[str, str]
     purposes: dict[str, Purpose]
     rules: RuleSet
+    assignment: RoleAssignment
     enforcer: casbin.Enforcer
     directory: Path | None  # None: read from a publication (policy.published), not from a directory
     files: Mapping[str, str]  # POLICY_FILES' exact text
@@ -62,6 +64,7 @@ def parse_policy(files: Mapping[str, str], catalog: Catalog, directory: Path | N
     departments = parse_departments(files["departments.csv"])
     purposes = parse_purposes(files["purposes.csv"])
     rules = parse_rules(files["rules.csv"], catalog, departments, purposes)
+    assignment = parse_assignment(files["roles.csv"], departments, rules.roles)
     try:
         enforcer = casbin.Enforcer(casbin.Enforcer.new_model(text=files["model.conf"]))
     except Exception as exc:  # casbin raises bare exceptions of several kinds for a bad model
@@ -71,7 +74,7 @@ def parse_policy(files: Mapping[str, str], catalog: Catalog, directory: Path | N
     if rules.groupings:
         enforcer.add_named_grouping_policies("g", [[g.member, g.group] for g in rules.groupings])
     texts = {name: files[name] for name in POLICY_FILES}
-    return Policy(files_version(texts), departments, purposes, rules, enforcer, directory, texts)
+    return Policy(files_version(texts), departments, purposes, rules, assignment, enforcer, directory, texts)
 
 
 def load_policy(directory: Path, catalog: Catalog) -> Policy:
@@ -87,10 +90,13 @@ class PolicyStore:
     Without Redis the store reloads its own directory (`reload_if_changed`); with Redis, `policy.propagation`
     makes the published policy live and reports through `source`, `propagation` and `last_error`."""
 
-    def __init__(self, directory: Path, catalog: Catalog) -> None:
+    def __init__(self, directory: Path, catalog: Catalog,
+                 on_live: Callable[[Policy], None] = lambda policy: None) -> None:
+        """`on_live` is told of every policy made live (not of the one loaded here), on the event loop."""
         self.directory = directory
         self.catalog = catalog
         self.current = load_policy(directory, catalog)
+        self._on_live = on_live
         self.source: PolicySource = "files"
         self.propagation: Literal["off", "connected", "disconnected"] = "off"
         self.last_error: str | None = None
@@ -105,6 +111,7 @@ class PolicyStore:
         if policy.version != self.current.version:
             log.info("policy version %s is live (was %s), from %s", policy.version, self.current.version, source)
         self.current, self.source = policy, source
+        self._on_live(policy)
 
     def reload_if_changed(self) -> bool:
         try:

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from access.decisions import DEFAULT_LOOKUP_BUDGET
+from access.policy.assignment import read_assignment
 from access.policy.registry import PolicyError, load_departments, load_purposes
-from access.policy.rules import ANY, RuleSet, read_rules
-from access.policy.store import load_policy
+from access.policy.rules import ANY, ROLE_PREFIX, RuleSet, read_rules
+from access.policy.store import Policy, load_policy
 from catalog import Catalog, CatalogError, ShareClass, load_catalog
 from control.workbench.datum_findings import datum_findings
 from control.workbench.findings import Finding, Severity, refused
@@ -50,8 +51,10 @@ def check_policy(directory: Path, catalog_dir: Path, lookup_budget: int = DEFAUL
     rules_file = directory / "rules.csv"
     try:
         rules, problems = read_rules(rules_file, catalog, departments, purposes)
+        _, unassignable = read_assignment(directory / "roles.csv", departments, rules.roles)
     except PolicyError as exc:
         return CheckReport(directory, [refused(directory, exc)], None, False)
+    problems += unassignable
     duplicates = _duplicates(rules)
     findings = [refused(directory, problem) for problem in problems]
     findings += [Finding(rules_file, line, Severity.ERROR, "duplicate", f"repeats {rules_file}:{first}")
@@ -64,6 +67,7 @@ def check_policy(directory: Path, catalog_dir: Path, lookup_budget: int = DEFAUL
     except PolicyError as exc:
         return CheckReport(directory, _ordered([*findings, refused(directory, exc)]), None, False)
     skip = set(duplicates) | set(duplicates.values())
+    findings += _unassigned_roles(policy, rules_file)
     findings += interplay_findings(policy, catalog, rules_file, skip)
     findings += datum_findings(policy, catalog, rules_file, lookup_budget)
     return CheckReport(directory, _ordered(findings), policy.version, True)
@@ -96,6 +100,17 @@ def _grants_without_purpose(rules: RuleSet, catalog: Catalog, rules_file: Path) 
                                     f"grants {shown} for every purpose ('*'); a grant of a field that is not "
                                     "shared unconditionally must name its purpose"))
     return findings
+
+
+def _unassigned_roles(policy: Policy, rules_file: Path) -> list[Finding]:
+    """Each line naming a role that roles.csv gives no system: no caller holds it, so the line serves nobody."""
+    named = [(rule.line, rule.subject) for rule in policy.rules.rules]
+    named += [(grouping.line, grouping.member) for grouping in policy.rules.groupings]
+    assigned = policy.assignment.assigned
+    return [Finding(rules_file, line, Severity.WARNING, "unassigned-role",
+                    f"{subject} is given to no system in roles.csv, so no caller holds it")
+            for line, subject in named
+            if subject.startswith(ROLE_PREFIX) and subject.removeprefix(ROLE_PREFIX) not in assigned]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -9,7 +9,7 @@ from access.policy.store import Policy
 from catalog import Catalog
 from control.workbench.universe import require
 
-# (policy, department, roles, purpose) -> the engine's decision map; DecisionCache.get fits.
+# (policy, department, roles, purpose) -> the engine's decision map; DecisionCache.compiled fits.
 DecisionSource = Callable[[Policy, str, tuple[str, ...], str], DecisionMap]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from access.policy.rules import ROLE_PREFIX, RuleSet
+from access.policy.rules import RuleSet
 
 
 class UnknownName(ValueError):
@@ -19,9 +19,7 @@ class Asker:
 
 def named_roles(*rule_sets: RuleSet) -> tuple[str, ...]:
     """The roles the rules speak of, as rule subjects or as group members."""
-    subjects = [s for rules in rule_sets
-                for s in (*(r.subject for r in rules.rules), *(g.member for g in rules.groupings))]
-    return tuple(sorted({s.removeprefix(ROLE_PREFIX) for s in subjects if s.startswith(ROLE_PREFIX)}))
+    return tuple(sorted(frozenset().union(*(rules.roles for rules in rule_sets))))
 
 
 def askers(departments: Iterable[str], roles: Iterable[str]) -> list[Asker]:

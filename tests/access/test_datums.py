@@ -17,7 +17,7 @@ BUDGET = 200
 
 
 def _policy(tmp_path: Path, catalog: Catalog, *lines: str) -> Policy:
-    for name in ("model.conf", "purposes.csv", "departments.csv"):
+    for name in ("model.conf", "purposes.csv", "departments.csv", "roles.csv"):
         (tmp_path / name).write_bytes((POLICY_DIR / name).read_bytes())
     rules = (POLICY_DIR / "rules.csv").read_text(encoding="utf-8") + "\n".join(lines) + "\n"
     (tmp_path / "rules.csv").write_text(rules, encoding="utf-8")

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from access.decisions import Effect, compile_decisions
+from access.decisions import AST_COLLISION, Effect, compile_decisions, decide
 from access.policy.rules import Rule
 from access.policy.store import load_policy
 from catalog import ShareClass
@@ -76,7 +76,7 @@ def test_every_cell_follows_the_share_class_rules(policy, catalog) -> None:
 def test_roles_add_grants(policy, catalog, tmp_path) -> None:
     rules = (POLICY_DIR / "rules.csv").read_text(encoding="utf-8")
     rules += "p, role:case-officer, social-assistance-review, Person.education, clear\n"
-    for name in ("model.conf", "purposes.csv", "departments.csv"):
+    for name in ("model.conf", "purposes.csv", "departments.csv", "roles.csv"):
         (tmp_path / name).write_bytes((POLICY_DIR / name).read_bytes())
     (tmp_path / "rules.csv").write_text(rules, encoding="utf-8")
     extended = load_policy(tmp_path, catalog)
@@ -85,3 +85,27 @@ def test_roles_add_grants(policy, catalog, tmp_path) -> None:
     assert social.decisions[field].effect is Effect.DENY
     assert compile_decisions(extended, catalog, "civil-affairs", ("case-officer",),
                              "social-assistance-review").decisions[field].effect is Effect.CLEAR
+
+
+def test_a_call_that_met_another_thread_s_parser_is_asked_again(policy, catalog, monkeypatch) -> None:
+    """CPython 3.11.7 fails an AST built while another thread builds one; Casbin builds one per call."""
+    enforce = policy.enforcer.enforce_ex
+    collisions = iter([True, True])
+
+    def colliding(*request: str) -> object:
+        if next(collisions, False):
+            raise SystemError(f"{AST_COLLISION} (before=42, after=202)")
+        return enforce(*request)
+
+    monkeypatch.setattr(policy.enforcer, "enforce_ex", colliding)
+    assert decide(policy, catalog, "civil-affairs", (), "social-assistance-review", "Person.phone").mask == "R4"
+
+
+@pytest.mark.parametrize("error", [SystemError("another fault"), SystemError(AST_COLLISION)])
+def test_any_other_fault_or_a_third_collision_is_raised(policy, catalog, monkeypatch, error: SystemError) -> None:
+    def failing(*request: str) -> object:
+        raise error
+
+    monkeypatch.setattr(policy.enforcer, "enforce_ex", failing)
+    with pytest.raises(SystemError):
+        decide(policy, catalog, "civil-affairs", (), "social-assistance-review", "Person.phone")

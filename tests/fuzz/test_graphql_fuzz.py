@@ -3,8 +3,8 @@ answer is never a 5xx, every error carries a code of ErrorCode, and nothing inte
 
 Documents come from hypothesis-graphql over the live schema: valid ones (with real keys swapped in, so
 departments are really asked), ones with one schema violation, and broken text (random, truncated,
-mutated, oversized). Callers are every department with and without roles, no token, bad tokens; purposes
-every code of purposes.csv, none, unknown.
+mutated, oversized). Callers are every department's systems, among them those the demo assignment gives roles,
+claiming roles or not, no token, bad tokens; purposes every code of purposes.csv, none, unknown.
 
 Deterministic by default (the same examples every run, so the suite never turns red by chance);
 HUITONG_FUZZ_EXPLORE=N runs N fresh random examples per test instead.
@@ -42,7 +42,8 @@ def _fuzz_settings(examples: int) -> settings:
 
 DEPARTMENTS = sorted(load_departments(ROOT / "policy" / "departments.csv"))
 PURPOSES = sorted(load_purposes(ROOT / "policy" / "purposes.csv"))
-ROLES = ["auditor", "officer", "security-officer"]
+SYSTEMS = ["fuzz-system", "audit-desk", "policy-desk"]  # data-bureau's last two are assigned auditor, security-officer
+ROLES = ["auditor", "officer", "security-officer"]  # claimed: they count for nothing
 REQUEST_TIMEOUT_S = 30.0
 
 header_values = st.one_of(
@@ -53,8 +54,8 @@ claim_values = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_si
                          st.lists(st.one_of(st.integers(), st.text(max_size=8)), max_size=3))
 
 
-def _admitted_token(department: str, roles: list[str]) -> str:
-    return mint_token(JWT_SECRET, "fuzz-system", department, roles)
+def _admitted_token(department: str, system: str, claimed: list[str]) -> str:
+    return mint_token(JWT_SECRET, system, department, claimed)
 
 
 odd_tokens = st.one_of(
@@ -75,6 +76,7 @@ def callers(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.integers(0, 7)):
         headers: dict[str, Any] = {
             "authorization": "Bearer " + _admitted_token(draw(st.sampled_from(DEPARTMENTS)),
+                                                         draw(st.sampled_from(SYSTEMS)),
                                                          draw(st.lists(st.sampled_from(ROLES), max_size=2))),
             "x-purpose": draw(st.sampled_from(PURPOSES)),
         }
@@ -85,7 +87,8 @@ def callers(draw: st.DrawFn) -> dict[str, Any]:
     headers = {}
     authorization = draw(st.one_of(
         st.none(), odd_tokens.map(lambda token: f"Bearer {token}" if isinstance(token, str) else b"Bearer " + token),
-        st.builds(_admitted_token, st.sampled_from(DEPARTMENTS), st.lists(st.text(max_size=20), max_size=2))
+        st.builds(_admitted_token, st.sampled_from(DEPARTMENTS), st.sampled_from(SYSTEMS),
+                  st.lists(st.text(max_size=20), max_size=2))
           .map(lambda token: f"Bearer {token}"),
         header_values))
     if authorization is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from record.checkpoints import open_checkpoint, parse_verifier_key
 from record.merkle import TreeHasher, verify_inclusion
 from record.schema import access_log_entries
-from tests.support.gateway import Gateway, Stores, start_gateway
+from tests.support.gateway import AUDITOR, Gateway, Stores, start_gateway
 from tests.support.tcp_proxy import TcpProxy
 
 PERSON = "query($id: String!) { person(idNumber: $id) { name maritalStatus licences { typeName } } }"
@@ -75,8 +75,7 @@ def test_auditor_traces_a_person_with_checkable_proofs(gateway: Gateway, dataset
     person = dataset.persons[7]
     served = gateway.post(PERSON, {"id": person["gmsfhm"]}, headers={"x-purpose-ref": "MZ-2026-31"})
     assert served.status_code == 200
-    body = gateway.post(AUDIT, {"id": person["gmsfhm"]}, dept="data-bureau", purpose="data-quality-check",
-                        roles=["auditor"]).json()
+    body = gateway.post(AUDIT, {"id": person["gmsfhm"]}, **AUDITOR).json()
     accesses = body["data"]["accessRecord"]["subject"]
     mine = next(a for a in accesses if a["requestId"] == served.json()["extensions"]["requestId"])
     assert mine["department"] == "civil-affairs" and mine["system"] == "test-system"
@@ -91,7 +90,7 @@ def test_auditor_traces_a_person_with_checkable_proofs(gateway: Gateway, dataset
 def test_entries_hold_tags_and_digests_never_values(gateway: Gateway, dataset) -> None:
     person = dataset.persons[9]
     served = gateway.post(PERSON, {"id": person["gmsfhm"]})
-    entry = gateway.post(AUDIT, {"id": person["gmsfhm"]}, roles=["auditor"]).json()
+    entry = gateway.post(AUDIT, {"id": person["gmsfhm"]}, **AUDITOR).json()
     found = next(a for a in entry["data"]["accessRecord"]["subject"]
                  if a["requestId"] == served.json()["extensions"]["requestId"])
     key = gateway.runtime.record.subject_key

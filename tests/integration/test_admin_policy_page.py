@@ -1,4 +1,5 @@
-"""The security officers' page at /admin/policy: its JSON endpoints open only to `security-officer` tokens,
+"""The security officers' page at /admin/policy: its JSON endpoints open only to the systems assigned the role
+`security-officer` (a token's claim to it opens nothing),
 and, in a real headless Chromium, only the sign-in until a token is accepted, then the matrix, a cell's explanation
 and the live-versus-disk diff."""
 from __future__ import annotations
@@ -39,8 +40,9 @@ def gateway(sqlite_stores, policy_dir: Path) -> Iterator[Gateway]:
     started.stop()
 
 
-def _token(roles: list[str]) -> str:
-    return mint_token(JWT_SECRET, "officer-console", "data-bureau", roles)
+def _token(system: str = "policy-desk", claimed: list[str] | None = None) -> str:
+    """A data-bureau token; the demo assignment gives `policy-desk` the role security-officer, `audit-desk` auditor."""
+    return mint_token(JWT_SECRET, system, "data-bureau", claimed)
 
 
 def _get(gateway: Gateway, path: str, token: str | None = None, **params: str) -> httpx.Response:
@@ -65,25 +67,36 @@ def test_no_token_is_401_and_no_role_is_403(gateway: Gateway) -> None:
         anonymous = _get(gateway, path, purpose=PURPOSE)
         assert (anonymous.status_code, _code(anonymous)) == (401, "UNAUTHENTICATED")
         assert anonymous.headers["www-authenticate"] == "Bearer"
-        plain = _get(gateway, path, _token(["auditor"]), purpose=PURPOSE)
+        plain = _get(gateway, path, _token("audit-desk"), purpose=PURPOSE)
         assert (plain.status_code, _code(plain)) == (403, "FORBIDDEN")
         assert "civil-affairs" not in plain.text
 
 
 def test_a_suspended_system_is_refused_here_too(gateway: Gateway) -> None:
     suspensions = gateway.runtime.suspensions
-    suspensions.replace([Suspension(Target("data-bureau", "officer-console"), "investigation", "test",
+    suspensions.replace([Suspension(Target("data-bureau", "policy-desk"), "investigation", "test",
                                      datetime.now(UTC))])
     try:
-        refused = _get(gateway, "overview", _token(["security-officer"]))
+        refused = _get(gateway, "overview", _token())
     finally:
         suspensions.replace([])
     assert (refused.status_code, _code(refused)) == (403, "CALLER_SUSPENDED")
-    assert _get(gateway, "overview", _token(["security-officer"])).status_code == 200
+    assert _get(gateway, "overview", _token()).status_code == 200
+
+
+def test_a_claimed_security_officer_role_opens_nothing_the_assigned_one_does(gateway: Gateway) -> None:
+    for path in ("overview", "matrix", "explain", "diff"):
+        for system in ("officer-console", "audit-desk"):
+            claimed = _get(gateway, path, _token(system, ["security-officer"]), purpose=PURPOSE)
+            assert (claimed.status_code, _code(claimed)) == (403, "FORBIDDEN"), (path, system)
+    assigned = _get(gateway, "overview", _token("policy-desk"))
+    assert assigned.status_code == 200
+    assert assigned.json()["caller"] == {"system": "policy-desk", "department": "data-bureau",
+                                         "roles": ["security-officer"]}
 
 
 def test_bad_parameters_are_400(gateway: Gateway) -> None:
-    officer = _token(["security-officer"])
+    officer = _token()
     assert _code(_get(gateway, "matrix", officer)) == "BAD_REQUEST"
     assert _code(_get(gateway, "matrix", officer, purpose="curiosity")) == "UNKNOWN_PURPOSE"
     unknown_field = _get(gateway, "explain", officer, purpose=PURPOSE, department="civil-affairs", field="Person.x")
@@ -94,7 +107,7 @@ def test_bad_parameters_are_400(gateway: Gateway) -> None:
 
 
 def test_the_explanation_names_the_rule_line_but_no_server_path(gateway: Gateway, policy_dir: Path) -> None:
-    answer = _get(gateway, "explain", _token(["security-officer"]), purpose=PURPOSE, department="civil-affairs",
+    answer = _get(gateway, "explain", _token(), purpose=PURPOSE, department="civil-affairs",
                   field="Person.phone").json()
     assert (answer["decision"], answer["mask"]) == ("MASK", "R4")
     assert [r["location"] for r in answer["rules"]] == [f"rules.csv:{line_of(policy_dir, PHONE_MASK)}"]
@@ -125,7 +138,7 @@ def test_the_officer_sees_matrix_explanation_and_diff_in_a_browser(gateway: Gate
             page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.goto(f"{gateway.url}/admin/policy")
-            page.fill("#token", _token(["security-officer"]))
+            page.fill("#token", _token())
             page.click("#token-form button[type=submit]")
             page.wait_for_selector(f"#purpose option[value='{PURPOSE}']", state="attached")
             page.select_option("#purpose", PURPOSE)
@@ -184,14 +197,14 @@ def test_only_the_sign_in_shows_until_a_token_is_accepted(gateway: Gateway) -> N
             page.wait_for_load_state("load")
             assert _shown(page) == SIGN_IN_ONLY
 
-            for token, refusal in [(_token(["auditor"]), "open only to callers with the role 'security-officer'"),
+            for token, refusal in [(_token("audit-desk"), "open only to callers with the role 'security-officer'"),
                                    ("not-a-token", "the token is malformed")]:  # 403, then 401
                 page.fill("#token", token)
                 page.click("#token-form button[type=submit]")
                 page.wait_for_selector(f"#sign-in-error:has-text(\"{refusal}\")")
                 assert _shown(page) == SIGN_IN_ONLY
 
-            page.fill("#token", _token(["security-officer"]))
+            page.fill("#token", _token())
             page.click("#token-form button[type=submit]")
             page.wait_for_selector("#workbench", state="visible")
             assert _shown(page) == WORKBENCH

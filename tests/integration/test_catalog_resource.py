@@ -14,7 +14,7 @@ from sqlalchemy import Column, MetaData, String, Table, insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from settings import ROOT
-from tests.support.gateway import Gateway, Stores, start_gateway
+from tests.support.gateway import AUDITOR, Gateway, Stores, start_gateway
 
 VEHICLES = """
 resource: Vehicle
@@ -136,6 +136,6 @@ def test_an_owner_read_through_a_vehicle_is_a_subject_on_the_record(vehicle_gate
     owner = vehicle_gateway.owners[1]
     vehicle_gateway.post('{ vehicle(plate: "沪C00001") { owner { name } } }')
     found = vehicle_gateway.post("query($id: String!) { accessRecord { subject(idNumber: $id) { operationName } } }",
-                                 {"id": owner}, roles=["auditor"])
+                                 {"id": owner}, **AUDITOR)
     assert len(found.json()["data"]["accessRecord"]["subject"]) >= 1
 

@@ -11,7 +11,7 @@ import pytest
 
 from access.decisions import Effect
 from settings import ROOT
-from tests.support.gateway import Gateway, Stores, start_gateway
+from tests.support.gateway import AUDITOR, Gateway, Stores, start_gateway
 from tests.support.id_candidates import candidates, fitting
 from tests.support.lax_policy import lax_policy
 
@@ -40,7 +40,7 @@ def _callers(gateway: Gateway) -> list[tuple[str, str]]:
 
 def _sees(gateway: Gateway, department: str, purpose: str, field: str) -> Effect:
     runtime = gateway.runtime
-    return runtime.decisions.get(runtime.policies.current, department, (), purpose).decisions[field].effect
+    return runtime.decisions.compiled(runtime.policies.current, department, (), purpose).decisions[field].effect
 
 
 def _representative_holding_an_id_licence(dataset) -> tuple[dict, dict, dict]:
@@ -158,8 +158,7 @@ def test_a_representative_read_through_an_entity_is_a_subject_on_the_record(demo
     assert served.status_code == 200
     unseen = demo.post("query($u: String!) { legalEntity(uscc: $u) { name } }", {"u": entity["tyshxydm"]},
                        dept="market-regulation", purpose="business-registration-approval")
-    listed = demo.post(AUDIT, {"id": entity["fddbrzjhm"]}, dept="data-bureau", purpose="data-quality-check",
-                       roles=["auditor"]).json()["data"]["accessRecord"]["subject"]
+    listed = demo.post(AUDIT, {"id": entity["fddbrzjhm"]}, **AUDITOR).json()["data"]["accessRecord"]["subject"]
     requests = {a["requestId"] for a in listed}
     assert served.json()["extensions"]["requestId"] in requests
     assert unseen.json()["extensions"]["requestId"] not in requests  # the entity's name reveals nothing of them
@@ -170,6 +169,5 @@ def test_a_holder_read_through_a_licence_is_a_subject_on_the_record(demo: Gatewa
     served = demo.post("query($l: String!) { licence(licenceId: $l) { typeName holderName } }", {"l": licence["zzbs"]},
                        dept="market-regulation", purpose="business-registration-approval")
     assert served.status_code == 200
-    listed = demo.post(AUDIT, {"id": licence["czztdm"]}, dept="data-bureau", purpose="data-quality-check",
-                       roles=["auditor"]).json()["data"]["accessRecord"]["subject"]
+    listed = demo.post(AUDIT, {"id": licence["czztdm"]}, **AUDITOR).json()["data"]["accessRecord"]["subject"]
     assert served.json()["extensions"]["requestId"] in {a["requestId"] for a in listed}

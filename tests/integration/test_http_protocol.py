@@ -13,7 +13,7 @@ import pytest
 from access.identity.minting import mint_token
 from server import create_app
 from settings import Settings
-from tests.support.gateway import JWT_SECRET, TOKEN_KEY, Gateway, Stores, start_gateway
+from tests.support.gateway import AUDITOR, JWT_SECRET, TOKEN_KEY, Gateway, Stores, start_gateway
 
 CAP = 64 * 1024
 PERSON = "query($id: String!) { person(idNumber: $id) { name } }"
@@ -38,7 +38,7 @@ def development(sqlite_stores: Stores) -> Iterator[Gateway]:
 
 @pytest.fixture(scope="module")
 def ungoverned(sqlite_stores: Stores) -> Iterator[Gateway]:
-    started = start_gateway(sqlite_stores, governance=False)
+    started = start_gateway(sqlite_stores, governance=False, benchmark_mode=True)
     yield started
     started.stop()
 
@@ -285,7 +285,7 @@ def test_a_body_within_the_cap_is_served(production: Gateway) -> None:
 def test_the_cap_stops_the_stream_whatever_content_length_says(sqlite_stores: Stores, tmp_path) -> None:
     """A Content-Length that lies low does not let more through: reading stops right after the cap."""
     app = create_app(Settings(population_url=sqlite_stores.population_url, entity_url=sqlite_stores.entity_url,
-                              jwt_secret=JWT_SECRET, token_key=TOKEN_KEY, state_dir=tmp_path, audit=False,
+                              jwt_secret=JWT_SECRET, token_key=TOKEN_KEY, state_dir=tmp_path,
                               max_body_bytes=CAP))
     chunk, pulled, sent = 16 * 1024, 0, []
 
@@ -327,6 +327,16 @@ def test_introspection_needs_a_token_even_without_governance(ungoverned: Gateway
     assert forged.status_code == 401
     answered = call(ungoverned, body={"query": query})
     assert answered.status_code == 200 and "errors" not in answered.json()
+
+
+def test_without_governance_the_access_record_is_still_for_auditors_only(ungoverned: Gateway, person_id: str) -> None:
+    audit = "query($id: String!) { accessRecord { subject(idNumber: $id) { requestId } } }"
+    anonymous = call(ungoverned, body={"query": audit, "variables": {"id": person_id}}, signed=False)
+    assert anonymous.status_code == 401 and _codes(anonymous) == ["UNAUTHENTICATED"] and "data" not in anonymous.json()
+    claimed = ungoverned.post(audit, {"id": person_id}, roles=["auditor"])
+    assert claimed.status_code == 403 and _codes(claimed) == ["FORBIDDEN_FIELD"] and "data" not in claimed.json()
+    assigned = ungoverned.post(audit, {"id": person_id}, **AUDITOR)
+    assert assigned.status_code == 200 and isinstance(assigned.json()["data"]["accessRecord"]["subject"], list)
 
 
 def test_without_governance_other_queries_stay_open(ungoverned: Gateway, person_id: str) -> None:

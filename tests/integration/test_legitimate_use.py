@@ -45,7 +45,7 @@ def test_every_field_a_rule_grants_is_served_as_the_rule_says(gateway: Gateway, 
     policy, catalog = runtime.policies.current, runtime.catalog
     served_pairs = 0
     for department, purpose in product(sorted(policy.departments), sorted(policy.purposes)):
-        served = runtime.decisions.get(policy, department, (), purpose).decisions
+        served = runtime.decisions.compiled(policy, department, (), purpose).decisions
         for resource, (root, argument) in ROOT_OF.items():
             granted = [name for name, field in catalog.resource(resource).fields.items()
                        if decide(policy, catalog, department, (), purpose, f"{resource}.{name}").effect

@@ -16,7 +16,7 @@ import yaml
 
 from access.identity.minting import mint_token
 from catalog.formats.citizen_id import make_citizen_id
-from tests.support.gateway import JWT_SECRET, Gateway, Stores, start_gateway
+from tests.support.gateway import AUDITOR, JWT_SECRET, Gateway, Stores, start_gateway
 from tests.support.private_redis import PrivateRedis
 
 BARE = "query($ids: [String!]!) { persons(idNumbers: $ids) { __typename } }"
@@ -99,8 +99,7 @@ def _spent(response: httpx.Response) -> dict:
 
 def _record_of(gateway: Gateway, subject: str) -> dict[str, dict]:
     """The access record's entries about `subject`, as an auditor reads them, by request id."""
-    body = gateway.post(AUDIT, {"id": subject}, dept="data-bureau", purpose="data-quality-check",
-                        roles=["auditor"]).json()
+    body = gateway.post(AUDIT, {"id": subject}, **AUDITOR).json()
     return {found["requestId"]: {**orjson.loads(found["entry"]), "status": found["status"]}
             for found in body["data"]["accessRecord"]["subject"]}
 

@@ -111,7 +111,7 @@ def test_no_raw_datum_the_caller_may_not_see_appears_anywhere(governed: Gateway,
     def check(query: str) -> None:
         for department, purpose in itertools.product(DEPARTMENTS, PURPOSES):
             runtime = served.runtime
-            decisions = runtime.decisions.get(runtime.policies.current, department, (), purpose).decisions
+            decisions = runtime.decisions.compiled(runtime.policies.current, department, (), purpose).decisions
             response = served.post(query, {"ids": ids}, dept=department, purpose=purpose)
             assert response.status_code == 200, response.text
             leaked = sorted(value for value in _datums_hidden(decisions, people, entities, licences)
@@ -143,7 +143,7 @@ def test_no_raw_value_of_a_restricted_field_appears(gateway: Gateway, dataset) -
     @given(department=st.sampled_from(DEPARTMENTS), purpose=st.sampled_from(PURPOSES), query=selections(gateway))
     def check(department: str, purpose: str, query: str) -> None:
         runtime = gateway.runtime
-        decisions = runtime.decisions.get(runtime.policies.current, department, (), purpose).decisions
+        decisions = runtime.decisions.compiled(runtime.policies.current, department, (), purpose).decisions
         effects = {name: decision.effect for name, decision in decisions.items()}
         restricted = {Effect.DENY, Effect.MASK}
         hidden = (_values(gateway, "Person", people, effects, restricted)

@@ -59,7 +59,7 @@ def test_every_answer_carries_the_security_headers_and_one_request_id(
 
 def test_hsts_only_over_https(sqlite_stores: Stores, tmp_path) -> None:
     app = create_app(Settings(population_url=sqlite_stores.population_url, entity_url=sqlite_stores.entity_url,
-                              jwt_secret=JWT_SECRET, token_key=TOKEN_KEY, state_dir=tmp_path, audit=False))
+                              jwt_secret=JWT_SECRET, token_key=TOKEN_KEY, state_dir=tmp_path))
 
     def answer(scheme: str) -> dict[bytes, bytes]:
         sent: list[dict] = []

@@ -21,6 +21,8 @@ from tests.support.department_keys import suite_keys
 JWT_SECRET = "test-jwt-secret-long-enough-for-every-hmac-algorithm-0123456789"
 TOKEN_KEY = "test-token-key"
 UNTHROTTLED = Path(__file__).parent / "rate-limits-unthrottled.yaml"
+# The system the demo assignment (policy/roles.csv) makes an auditor, as `Gateway.post` keywords.
+AUDITOR = {"dept": "data-bureau", "system": "audit-desk", "purpose": "data-quality-check"}
 
 
 @dataclass
@@ -55,11 +57,13 @@ class Gateway:
                 "licence": self.licence_requests()}
 
     def post(self, query: str, variables: dict | None = None, *, dept: str = "civil-affairs",
-             purpose: str | None = "social-assistance-review", roles: list[str] | None = None,
-             headers: dict[str, str] | None = None, token: str | None = None, timeout: float = 30) -> httpx.Response:
+             system: str = "test-system", purpose: str | None = "social-assistance-review",
+             roles: list[str] | None = None, headers: dict[str, str] | None = None, token: str | None = None,
+             timeout: float = 30) -> httpx.Response:
+        """`roles` is only what the token claims: the gateway gives the system the roles its assignment says."""
         sent = {"content-type": "application/json"}
         if token is None:
-            token = mint_token(JWT_SECRET, "test-system", dept, roles or [])
+            token = mint_token(JWT_SECRET, system, dept, roles or [])
         if token:
             sent["authorization"] = f"Bearer {token}"
         if purpose:

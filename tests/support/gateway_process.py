@@ -94,6 +94,7 @@ class Host:
 
     def post(self, query: str, variables: dict | None = None, *, dept: str, purpose: str,
              system: str = "test-system") -> httpx.Response:
+        """As `system` of `dept`, which holds the roles the host's assignment gives it."""
         token = mint_token(JWT_SECRET, system, dept)
         return httpx.post(self.url + "/graphql", json={"query": query, "variables": variables or {}},
                           headers={"authorization": f"Bearer {token}", "x-purpose": purpose}, timeout=30)
@@ -134,9 +135,11 @@ class Deployment:
         env.update(self.extra)
         return env
 
-    def start_host(self, name: str) -> Host:
-        """A host with its own copy of the policy directory."""
-        env = self.settings_env | {"HUITONG_POLICY_DIR": str(copy_policy(self.directory / f"policy-{name}"))}
+    def start_host(self, name: str, edit_policy: Callable[[Path], object] = lambda directory: None) -> Host:
+        """A host with its own copy of the policy directory, edited as given before it starts."""
+        policy_dir = copy_policy(self.directory / f"policy-{name}")
+        edit_policy(policy_dir)
+        env = self.settings_env | {"HUITONG_POLICY_DIR": str(policy_dir)}
         host = Host(name, env, self.directory / f"{name}.log")
         self.hosts.append(host)
         return host.start()

@@ -8,7 +8,7 @@ import pytest
 
 from access.decisions import Effect, compile_decisions
 from access.policy.registry import PolicyError
-from access.policy.store import PolicyStore, load_policy
+from access.policy.store import PolicyStore, load_policy, parse_policy, read_policy_files
 from settings import ROOT
 
 POLICY_DIR = ROOT / "policy"
@@ -21,8 +21,8 @@ def policy_dir(tmp_path: Path) -> Path:
     return target
 
 
-def _append(policy_dir: Path, line: str) -> int:
-    path = policy_dir / "rules.csv"
+def _append(policy_dir: Path, line: str, file: str = "rules.csv") -> int:
+    path = policy_dir / file
     text = path.read_text(encoding="utf-8")
     path.write_text(text + line + "\n", encoding="utf-8")
     return text.count("\n") + 1
@@ -46,6 +46,24 @@ def test_a_wrong_rule_is_refused_with_file_and_line(policy_dir: Path, catalog, l
     assert words in str(refused.value)
 
 
+def test_a_wrong_assignment_line_refuses_the_whole_policy_with_file_and_line(policy_dir: Path, catalog) -> None:
+    number = _append(policy_dir, "tax-office,audit-desk,auditor", file="roles.csv")
+    with pytest.raises(PolicyError, match=rf"^roles\.csv:{number}: unknown department 'tax-office'$"):
+        load_policy(policy_dir, catalog)
+
+
+def test_the_assignment_is_part_of_the_policy_and_of_its_version(policy_dir: Path, catalog) -> None:
+    store = PolicyStore(policy_dir, catalog)
+    before = store.current
+    assert before.assignment.of("data-bureau", "audit-desk") == ("auditor",)
+    assert before.files["roles.csv"] == (policy_dir / "roles.csv").read_text(encoding="utf-8")
+    _append(policy_dir, "human-resources,hr-audit,auditor", file="roles.csv")
+    assert store.reload_if_changed() is True
+    assert store.current.version != before.version
+    assert store.current.assignment.of("human-resources", "hr-audit") == ("auditor",)
+    assert before.assignment.of("human-resources", "hr-audit") == ()
+
+
 def test_not_shared_field_opens_only_with_an_exact_rule_and_basis(policy_dir: Path, catalog) -> None:
     _append(policy_dir, "p, public-security, *, Person.*, clear")
     wide = load_policy(policy_dir, catalog)
@@ -65,7 +83,8 @@ def test_unknown_purpose_file_header_is_refused(policy_dir: Path, catalog) -> No
 
 
 def test_store_keeps_the_last_good_policy_and_reports_the_error(policy_dir: Path, catalog) -> None:
-    store = PolicyStore(policy_dir, catalog)
+    made_live = []
+    store = PolicyStore(policy_dir, catalog, on_live=made_live.append)
     good = store.current.version
     _append(policy_dir, "p, nobody, identity-verification, Person.name, clear")
     assert store.reload_if_changed() is False
@@ -75,9 +94,17 @@ def test_store_keeps_the_last_good_policy_and_reports_the_error(policy_dir: Path
     rules.write_text(rules.read_text(encoding="utf-8").replace("p, nobody,", "p, civil-affairs,"), encoding="utf-8")
     assert store.reload_if_changed() is True
     assert store.current.version != good and store.last_error is None
+    assert made_live == [store.current]
 
 
 def test_a_broken_model_is_refused(policy_dir: Path, catalog) -> None:
     (policy_dir / "model.conf").write_text("[request_definition]\nr = sub\n", encoding="utf-8")
     with pytest.raises(PolicyError, match=r"model\.conf"):
         load_policy(policy_dir, catalog)
+
+
+def test_a_publication_from_before_the_assignment_is_refused(policy_dir: Path, catalog) -> None:
+    files = read_policy_files(policy_dir)
+    del files["roles.csv"]
+    with pytest.raises(PolicyError, match=r"^roles\.csv: missing from the policy$"):
+        parse_policy(files, catalog)

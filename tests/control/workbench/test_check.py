@@ -144,7 +144,34 @@ def test_a_public_name_beside_a_masked_name_is_flagged(policy_dir: Path) -> None
 
 def test_a_rule_that_matters_for_a_role_is_not_shadowed(policy_dir: Path) -> None:
     append(policy_dir, "p, role:inspector, identity-verification, Person.phone, mask")
+    append(policy_dir, "civil-affairs,inspection-desk,inspector", file="roles.csv")
     assert _check(policy_dir) == (0, [])
+
+
+def test_a_role_no_system_is_assigned_is_flagged_at_each_line_naming_it(policy_dir: Path) -> None:
+    rule = append(policy_dir, "p, role:inspector, identity-verification, Person.phone, mask")
+    grouping = append(policy_dir, "g, role:inspector, group:inspection")
+    status, findings = _check(policy_dir)
+    assert status == 0
+    assert [(f["line"], f["severity"]) for f in findings if f["code"] == "unassigned-role"] == \
+        [(rule, "warning"), (grouping, "warning")]
+    assert "role:inspector is given to no system in roles.csv" in findings[-1]["message"]
+
+
+def test_every_wrong_line_of_the_role_assignment_is_reported_at_its_line(policy_dir: Path) -> None:
+    unknown_department = append(policy_dir, "tax-office,desk,auditor", file="roles.csv")
+    unknown_role = append(policy_dir, "civil-affairs,desk,inspector", file="roles.csv")
+    first = [n for n, line in enumerate((policy_dir / "roles.csv").read_text(encoding="utf-8").splitlines(), start=1)
+             if line == "data-bureau,audit-desk,auditor"]
+    repeated = append(policy_dir, "data-bureau,audit-desk,auditor", file="roles.csv")
+    short = append(policy_dir, "data-bureau,audit-desk", file="roles.csv")
+    status, findings = _check(policy_dir)
+    assert status == 1
+    assert [(Path(f["file"]).name, f["line"], f["code"]) for f in findings] == \
+        [("roles.csv", line, "invalid") for line in (unknown_department, unknown_role, repeated, short)]
+    messages = [f["message"] for f in findings]
+    assert "unknown department 'tax-office'" in messages[0] and "unknown role 'inspector'" in messages[1]
+    assert messages[2] == f"repeats roles.csv:{first[0]}" and "(2 values given)" in messages[3]
 
 
 def test_a_wrong_purposes_file_is_reported_at_its_line(policy_dir: Path) -> None:
