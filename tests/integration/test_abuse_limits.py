@@ -185,7 +185,7 @@ def test_two_authorization_headers_are_refused_whichever_comes_first(start, data
 
 
 def test_only_refused_requests_count_not_graphiqls_page(start, dataset) -> None:
-    gateway = start(per_address="3/hour")
+    gateway = start(per_address="3/hour", dev_mode=True)
     pages = [httpx.get(gateway.url + "/graphql", headers={"accept": "text/html"}) for _ in range(5)]
     assert [page.status_code for page in pages] == [200] * 5  # development mode serves it to anyone
     assert [_anonymous(gateway, dataset).status_code for _ in range(4)] == [401, 401, 401, 429]
